@@ -1,0 +1,38 @@
+// Errors a backend call can end with, as CAF errors, and their HTTP answer.
+//
+//   self->request(pool, t, echo_atom_v, msg, d).then(
+//     [h](std::string& r) { ... }, [h](caf::error& e) { h.answer(error_response(e)); });
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/error.hpp>
+
+#include "actors/response.hpp"
+
+namespace actorgate {
+
+enum class backend_errc : std::uint8_t {
+  /// The pool's queue is full: 503 with Retry-After.
+  overloaded = 1,
+  /// No connection to the backend could be made: 503.
+  unavailable,
+  /// The call's deadline passed: 504.
+  timeout,
+  /// The connection broke during the call: 502.
+  transport,
+  /// The backend answered with an exception: 502.
+  application,
+  /// The gateway is shutting down: 503.
+  shutting_down,
+};
+
+caf::error make_error(backend_errc x, std::string detail = {});
+
+/// The HTTP answer for an error from a backend call (or any CAF error).
+response error_response(const caf::error& e);
+
+const char* to_string(backend_errc x);
+
+} // namespace actorgate

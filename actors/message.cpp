@@ -1,0 +1,62 @@
+#include <strings.h>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/json.hpp"
+#include "actors/request.hpp"
+#include "actors/response.hpp"
+
+namespace actorgate {
+
+std::string_view to_string(method m) {
+  switch (m) {
+    case method::get: return "GET";
+    case method::head: return "HEAD";
+    case method::post: return "POST";
+    case method::put: return "PUT";
+    case method::del: return "DELETE";
+    case method::patch: return "PATCH";
+    case method::options: return "OPTIONS";
+    case method::other: break;
+  }
+  return "OTHER";
+}
+
+const std::string* request::query_param(std::string_view name) const {
+  for (const auto& [k, v] : query)
+    if (k == name)
+      return &v;
+  return nullptr;
+}
+
+const std::string* request::header_value(std::string_view name) const {
+  for (const auto& h : headers)
+    if (h.name.size() == name.size() &&
+        strncasecmp(h.name.data(), name.data(), name.size()) == 0)
+      return &h.value;
+  return nullptr;
+}
+
+std::string json_quote(std::string_view s) {
+  return nlohmann::json(std::string(s)).dump(-1, ' ', false,
+                                             nlohmann::json::error_handler_t::replace);
+}
+
+response response::text(unsigned status, std::string body) {
+  return response{status, "text/plain; charset=utf-8", std::move(body), {}};
+}
+
+response response::json(unsigned status, std::string body) {
+  return response{status, "application/json", std::move(body), {}};
+}
+
+response response::error(unsigned status, std::string_view message) {
+  std::string body = "{\"error\":";
+  body += json_quote(message);
+  body += ",\"status\":";
+  body += std::to_string(status);
+  body += '}';
+  return json(status, std::move(body));
+}
+
+} // namespace actorgate

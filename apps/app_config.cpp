@@ -1,0 +1,410 @@
+#include "apps/app_config.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <sstream>
+#include <algorithm>
+#include <vector>
+
+#include <caf/config_option_adder.hpp>
+#include <caf/config_option_set.hpp>
+#include <caf/config_value.hpp>
+#include <caf/pec.hpp>
+#include <caf/settings.hpp>
+
+namespace actorgate::apps {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+enum class kind { integer, text, duration };
+
+// One option of ours: where it lives, its type, default, limits and help.
+struct spec {
+  const char* group;
+  const char* name;
+  kind type;
+  std::string fallback;  // default, as it would be written in the file
+  const char* help;
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+  std::vector<std::string> choices = {};
+
+  std::string key() const { return std::string(group) + "." + name; }
+};
+
+std::string duration_text(milliseconds d) {
+  auto n = d.count();
+  if (n != 0 && n % 1000 == 0)
+    return std::to_string(n / 1000) + "s";
+  return std::to_string(n) + "ms";
+}
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+std::string transport_text(rpc::transport_kind t) {
+  return t == rpc::transport_kind::framed ? "framed" : "buffered";
+}
+
+// Defaults come from the option structs themselves, so the help text, the
+// shipped file and the code cannot disagree.
+const std::vector<spec>& specs() {
+  static const std::vector<spec> all = [] {
+    const http::server_options h;
+    const rpc::pool_options p;
+    const rpc::server_options s;
+    const gateway_settings g;
+    const std::int64_t max_ms = 3'600'000;
+    return std::vector<spec>{
+      {"http", "address", kind::text, quoted(h.address), "IP address the gateway listens on"},
+      {"http", "port", kind::integer, std::to_string(h.port),
+       "TCP port of the gateway; 0 picks a free port", 0, 65535},
+      {"http", "io-threads", kind::integer, std::to_string(h.io_threads),
+       "threads running HTTP sessions (Asio)", 1, 64},
+      {"http", "max-connections", kind::integer, std::to_string(h.max_connections),
+       "open connections beyond this are closed at accept", 1, 1'000'000},
+      {"http", "max-header-bytes", kind::integer, std::to_string(h.max_header_bytes),
+       "request line + headers larger than this get 431", 256, 1 << 20},
+      {"http", "max-body-bytes", kind::integer, std::to_string(h.max_body_bytes),
+       "request bodies larger than this get 413", 0, 1 << 30},
+      {"http", "read-timeout", kind::duration, duration_text(h.read_timeout),
+       "time from a request's first byte to its last", 1, max_ms},
+      {"http", "idle-timeout", kind::duration, duration_text(h.idle_timeout),
+       "time a keep-alive connection may wait for its next request", 1, max_ms},
+      {"http", "write-timeout", kind::duration, duration_text(h.write_timeout),
+       "time writing one response may take", 1, max_ms},
+      {"http", "request-timeout", kind::duration, duration_text(h.request_timeout),
+       "deadline of each request; past it the client gets 504", 1, max_ms},
+      {"http", "shutdown-grace", kind::duration, duration_text(g.shutdown_grace),
+       "on SIGTERM/SIGINT, how long requests in flight may take to finish", 0, max_ms},
+      {"backend", "host", kind::text, quoted(p.worker.target.host),
+       "host of the Compute backend the gateway calls"},
+      {"backend", "port", kind::integer, std::to_string(p.worker.target.port),
+       "port of the Compute backend", 1, 65535},
+      {"backend", "transport", kind::text, quoted(transport_text(p.worker.target.transport)),
+       "Thrift transport: \"framed\" or \"buffered\" (must match the backend)", 0, 0,
+       {"framed", "buffered"}},
+      {"backend", "pool-size", kind::integer, std::to_string(p.workers),
+       "blocking workers = backend connections; keep pool-size x gateways <= backend threads",
+       1, 1024},
+      {"backend", "queue-size", kind::integer, std::to_string(p.queue_limit),
+       "calls waiting for a free worker; beyond it the client gets 503", 0, 1'000'000},
+      {"backend", "connect-timeout", kind::duration,
+       duration_text(p.worker.target.connect_timeout), "time to connect to the backend", 1,
+       max_ms},
+      {"backend", "call-timeout", kind::duration, duration_text(p.worker.target.call_timeout),
+       "longest a single call may take (the request's deadline may cut it shorter)", 1, max_ms},
+      {"backend", "backoff-initial", kind::duration, duration_text(p.worker.backoff_initial),
+       "after a failed connect, wait this long before the next (doubling)", 1, max_ms},
+      {"backend", "backoff-max", kind::duration, duration_text(p.worker.backoff_max),
+       "longest wait between connect attempts", 1, max_ms},
+      {"compute-server", "address", kind::text, quoted(s.address),
+       "IP address the Compute backend listens on"},
+      {"compute-server", "port", kind::integer, std::to_string(s.port),
+       "TCP port of the Compute backend; 0 picks a free port", 0, 65535},
+      {"compute-server", "threads", kind::integer, std::to_string(s.threads),
+       "TThreadPoolServer threads = connections served at once", 1, 4096},
+      {"compute-server", "transport", kind::text, quoted(transport_text(s.transport)),
+       "Thrift transport: \"framed\" or \"buffered\"", 0, 0, {"framed", "buffered"}},
+    };
+  }();
+  return all;
+}
+
+const char* type_word(kind k) {
+  switch (k) {
+    case kind::integer: return "integer";
+    case kind::text: return "string";
+    case kind::duration: return "duration";
+  }
+  return "value";
+}
+
+// "parser_error(trailing_character, ({"column" = 13, "line" = 5}))" -> readable.
+std::string describe_parse_error(const caf::error& err) {
+  std::string what = caf::to_string(static_cast<caf::pec>(err.code()));
+  std::string ctx = caf::to_string(err.context());
+  std::smatch m;
+  std::string where;
+  if (std::regex_search(ctx, m, std::regex("\"line\" = ([0-9]+)")))
+    where += "line " + m[1].str();
+  if (std::regex_search(ctx, m, std::regex("\"column\" = ([0-9]+)")))
+    where += (where.empty() ? "" : ", ") + std::string("column ") + m[1].str();
+  std::string text = where.empty() ? what : where + ": " + what;
+  if (what == "trailing_character" || what == "unexpected_character")
+    text += " (string values must be quoted, e.g. host=\"127.0.0.1\")";
+  return text;
+}
+
+std::string str(caf::string_view v) { return std::string(v.data(), v.size()); }
+
+const spec* find_spec(const std::string& key) {
+  for (const auto& s : specs())
+    if (s.key() == key)
+      return &s;
+  return nullptr;
+}
+
+std::string type_hint(const caf::config_option& opt) {
+  if (const spec* s = find_spec(str(opt.full_name()))) {
+    switch (s->type) {
+      case kind::integer: return "an integer";
+      case kind::text: return "a quoted string";
+      case kind::duration: return "a duration such as 500ms or 5s";
+    }
+  }
+  return "a value of type " + str(opt.type_name());
+}
+
+} // namespace
+
+app_config::app_config() {
+  for (const auto& s : specs()) {
+    caf::config_option_adder add{custom_options_, s.group};
+    switch (s.type) {
+      case kind::integer: add.add<std::int64_t>(s.name, s.help); break;
+      case kind::text: add.add<std::string>(s.name, s.help); break;
+      case kind::duration: add.add<caf::timespan>(s.name, s.help); break;
+    }
+  }
+}
+
+std::optional<std::string> app_config::check_file(const std::string& path) const {
+  std::ifstream in{path};
+  if (!in)
+    return "config file '" + path + "': cannot open it";
+  auto raw = parse_config(in);
+  if (!raw)
+    return "config file '" + path + "': " + describe_parse_error(raw.error());
+  for (const auto& [group, value] : *raw) {
+    auto* entries = caf::get_if<caf::settings>(&value);
+    if (entries == nullptr)
+      return "config file '" + path + "': key '" + group + "' must be inside a [group]";
+    for (const auto& [name, v] : *entries) {
+      auto opt = custom_options_.qualified_name_lookup(group, name);
+      if (opt == nullptr)
+        return "config file '" + path + "': unknown key '" + group + "." + name + "'";
+      if (opt->check(v))
+        return "config file '" + path + "': key '" + group + "." + name + "' must be " +
+               type_hint(*opt) + ", got " + caf::to_string(v);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> app_config::check_argument(const std::string& arg) const {
+  if (arg.rfind("--", 0) != 0)
+    return "unexpected argument '" + arg + "' (options look like --http.port=8081)";
+  auto eq = arg.find('=');
+  auto name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+  auto opt = custom_options_.qualified_name_lookup(name);
+  if (opt == nullptr)
+    return "unknown option '--" + name + "' (see --help)";
+  if (eq == std::string::npos) {
+    if (opt->is_flag())
+      return std::nullopt;
+    return "option '--" + name + "' needs a value: --" + name + "=...";
+  }
+  auto parsed = opt->parse(arg.substr(eq + 1));
+  if (!parsed)
+    return "option '--" + name + "' must be " + type_hint(*opt) + ", got '" +
+           arg.substr(eq + 1) + "'";
+  return std::nullopt;
+}
+
+std::optional<std::string> app_config::check_ranges() const {
+  for (const auto& s : specs()) {
+    auto key = s.key();
+    switch (s.type) {
+      case kind::integer: {
+        auto v = caf::get_or(content, key, std::stoll(s.fallback));
+        if (v < s.min || v > s.max)
+          return "'" + key + "' is " + std::to_string(v) + ", must be between " +
+                 std::to_string(s.min) + " and " + std::to_string(s.max);
+        break;
+      }
+      case kind::duration: {
+        auto v = caf::get_or(content, key, caf::timespan{0});
+        if (!caf::get_if<caf::timespan>(&content, key))
+          break;
+        auto ms = std::chrono::duration_cast<milliseconds>(v).count();
+        if (ms < s.min || ms > s.max)
+          return "'" + key + "' is " + std::to_string(ms) + "ms, must be between " +
+                 duration_text(milliseconds(s.min)) + " and " + duration_text(milliseconds(s.max));
+        break;
+      }
+      case kind::text: {
+        auto v = caf::get_if<std::string>(&content, key);
+        if (!v)
+          break;
+        if (v->empty())
+          return "'" + key + "' must not be empty";
+        if (!s.choices.empty() &&
+            std::find(s.choices.begin(), s.choices.end(), *v) == s.choices.end())
+        {
+          std::string allowed;
+          for (const auto& c : s.choices)
+            allowed += (allowed.empty() ? "\"" : " or \"") + c + "\"";
+          return "'" + key + "' is \"" + *v + "\", must be " + allowed;
+        }
+        break;
+      }
+    }
+  }
+  auto lo = caf::get_or(content, "backend.backoff-initial", caf::timespan{0});
+  auto hi = caf::get_or(content, "backend.backoff-max", caf::timespan{0});
+  if (lo.count() > 0 && hi.count() > 0 && lo > hi)
+    return "'backend.backoff-initial' must not exceed 'backend.backoff-max'";
+  return std::nullopt;
+}
+
+void app_config::print_help(std::ostream& out, const char* program) const {
+  out << "usage: " << program << " [--config-file=PATH] [--group.key=value ...]\n\n"
+      << "Options are read from the config file (default " << default_file
+      << ", INI format) and may be overridden on the command line.\n";
+  std::string group;
+  for (const auto& s : specs()) {
+    if (group != s.group) {
+      group = s.group;
+      out << "\n[" << group << "]\n";
+    }
+    std::string lhs = "  --" + s.key() + "=<" + type_word(s.type) + ">";
+    out << lhs << std::string(lhs.size() < 40 ? 40 - lhs.size() : 1, ' ') << s.help
+        << " (default: " << s.fallback << ")\n";
+  }
+  out << "\n[scheduler] and other CAF groups: see --long-help\n"
+      << "  --config-file=<path>" << std::string(20, ' ') << "config file to read\n"
+      << "  --help, --long-help" << std::string(21, ' ') << "this text; with CAF's own options\n";
+}
+
+std::optional<int> app_config::load(int argc, char** argv, const char* program,
+                                     std::ostream& err) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return load(std::move(args), program, err);
+}
+
+std::optional<int> app_config::load(std::vector<std::string> args, const char* program,
+                                     std::ostream& err) {
+  std::string file;
+  bool explicit_file = false;
+  bool long_help = false;
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h" || a == "-?") {
+      print_help(std::cout, program);
+      return 0;
+    }
+    if (a == "--long-help")
+      long_help = true;
+    else if (a.rfind("--config-file=", 0) == 0) {
+      file = a.substr(14);
+      explicit_file = true;
+    }
+  }
+  if (long_help) {
+    print_help(std::cout, program);
+    std::cout << "\nCAF's options:\n";
+    std::cout << custom_options_.help_text(false);
+    return 0;
+  }
+  if (!explicit_file) {
+    file = default_file;
+    if (!std::ifstream{file})
+      file.clear();  // no default file: built-in defaults
+  }
+  if (!file.empty())
+    if (auto problem = check_file(file)) {
+      err << program << ": " << *problem << "\n";
+      return 2;
+    }
+  for (const auto& a : args) {
+    if (a.rfind("--config-file=", 0) == 0)
+      continue;
+    if (auto problem = check_argument(a)) {
+      err << program << ": " << *problem << "\n";
+      return 2;
+    }
+  }
+  // CAF reads the file without options and would otherwise silently skip a
+  // value of the wrong type; both were checked above, so this parse loads.
+  std::ifstream in{file};
+  std::stringstream none;
+  auto parse_err = file.empty() ? parse(args, none) : parse(args, in);
+  if (parse_err) {
+    err << program << ": " << render(parse_err) << "\n";
+    return 2;
+  }
+  if (!remainder.empty()) {
+    err << program << ": unexpected argument '" << remainder.front() << "'\n";
+    return 2;
+  }
+  if (auto problem = check_ranges()) {
+    err << program << ": " << *problem << "\n";
+    return 2;
+  }
+  file_used_ = file.empty() ? "(none: built-in defaults)" : file;
+  return std::nullopt;
+}
+
+namespace {
+
+milliseconds ms(const caf::settings& c, const std::string& key, milliseconds fallback) {
+  return std::chrono::duration_cast<milliseconds>(
+    caf::get_or(c, key, caf::timespan{std::chrono::duration_cast<caf::timespan>(fallback)}));
+}
+
+template <class T>
+T integer(const caf::settings& c, const std::string& key, T fallback) {
+  return static_cast<T>(caf::get_or(c, key, static_cast<std::int64_t>(fallback)));
+}
+
+rpc::transport_kind transport(const caf::settings& c, const std::string& key,
+                              rpc::transport_kind fallback) {
+  auto t = fallback;
+  rpc::parse_transport(caf::get_or(c, key, transport_text(fallback)), t);
+  return t;
+}
+
+} // namespace
+
+gateway_settings app_config::gateway() const {
+  gateway_settings g;
+  auto& h = g.http;
+  const auto& c = content;
+  h.address = caf::get_or(c, "http.address", h.address);
+  h.port = integer(c, "http.port", h.port);
+  h.io_threads = integer(c, "http.io-threads", h.io_threads);
+  h.max_connections = integer(c, "http.max-connections", h.max_connections);
+  h.max_header_bytes = integer(c, "http.max-header-bytes", h.max_header_bytes);
+  h.max_body_bytes = integer(c, "http.max-body-bytes", h.max_body_bytes);
+  h.read_timeout = ms(c, "http.read-timeout", h.read_timeout);
+  h.idle_timeout = ms(c, "http.idle-timeout", h.idle_timeout);
+  h.write_timeout = ms(c, "http.write-timeout", h.write_timeout);
+  h.request_timeout = ms(c, "http.request-timeout", h.request_timeout);
+  g.shutdown_grace = ms(c, "http.shutdown-grace", g.shutdown_grace);
+  auto& p = g.pool;
+  auto& t = p.worker.target;
+  t.host = caf::get_or(c, "backend.host", t.host);
+  t.port = integer(c, "backend.port", t.port);
+  t.transport = transport(c, "backend.transport", t.transport);
+  t.connect_timeout = ms(c, "backend.connect-timeout", t.connect_timeout);
+  t.call_timeout = ms(c, "backend.call-timeout", t.call_timeout);
+  p.workers = integer(c, "backend.pool-size", p.workers);
+  p.queue_limit = integer(c, "backend.queue-size", p.queue_limit);
+  p.worker.backoff_initial = ms(c, "backend.backoff-initial", p.worker.backoff_initial);
+  p.worker.backoff_max = ms(c, "backend.backoff-max", p.worker.backoff_max);
+  return g;
+}
+
+rpc::server_options app_config::backend() const {
+  rpc::server_options s;
+  const auto& c = content;
+  s.address = caf::get_or(c, "compute-server.address", s.address);
+  s.port = integer(c, "compute-server.port", s.port);
+  s.threads = integer(c, "compute-server.threads", s.threads);
+  s.transport = transport(c, "compute-server.transport", s.transport);
+  return s;
+}
+
+} // namespace actorgate::apps

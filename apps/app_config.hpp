@@ -1,0 +1,59 @@
+// app_config: the one configuration of the gateway and the backend. CAF's
+// INI file (default config/actorgate.ini) plus `--group.key=value` on the
+// command line, validated strictly: an unknown key, a value of the wrong type
+// or an impossible value is one line on stderr and exit code 2.
+//
+//   app_config cfg;
+//   if (auto rc = cfg.load(argc, argv, "actorgate-server")) return *rc;
+//   caf::actor_system sys{cfg};
+//   auto g = cfg.gateway();
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <caf/actor_system_config.hpp>
+
+#include "http/server_options.hpp"
+#include "rpc/backend_server.hpp"
+#include "rpc/pool.hpp"
+
+namespace actorgate::apps {
+
+struct gateway_settings {
+  http::server_options http;
+  rpc::pool_options pool;
+  std::chrono::milliseconds shutdown_grace{10'000};
+};
+
+class app_config : public caf::actor_system_config {
+public:
+  /// The config file read when --config-file is not given (relative to the
+  /// working directory); a missing default file means built-in defaults.
+  static constexpr const char* default_file = "config/actorgate.ini";
+
+  app_config();
+
+  /// Parses the file and the command line. Returns the exit code to stop
+  /// with (0 after --help, 2 after an error, with one line on `err`), or
+  /// nothing if the program should run.
+  std::optional<int> load(int argc, char** argv, const char* program, std::ostream& err);
+
+  /// Same for a list of arguments (without the program name).
+  std::optional<int> load(std::vector<std::string> args, const char* program, std::ostream& err);
+
+  gateway_settings gateway() const;
+  rpc::server_options backend() const;
+  const std::string& file_used() const { return file_used_; }
+
+private:
+  std::optional<std::string> check_file(const std::string& path) const;
+  std::optional<std::string> check_argument(const std::string& arg) const;
+  std::optional<std::string> check_ranges() const;
+  void print_help(std::ostream& out, const char* program) const;
+
+  std::string file_used_;
+};
+
+} // namespace actorgate::apps

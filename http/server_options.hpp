@@ -1,0 +1,29 @@
+// Limits and timeouts of the HTTP listener; every field is a config key in
+// the [http] group (see config/actorgate.ini).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace actorgate::http {
+
+struct server_options {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t io_threads = 1;
+  std::size_t max_connections = 10000;
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  /// From a request's first byte to its last.
+  std::chrono::milliseconds read_timeout{10'000};
+  /// How long a keep-alive connection may wait for its next request.
+  std::chrono::milliseconds idle_timeout{30'000};
+  /// How long writing one response may take.
+  std::chrono::milliseconds write_timeout{10'000};
+  /// The deadline of each request: past it the client gets 504.
+  std::chrono::milliseconds request_timeout{5'000};
+};
+
+} // namespace actorgate::http

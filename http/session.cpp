@@ -1,0 +1,265 @@
+#include "http/session.hpp"
+
+#include <iostream>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <caf/send.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/reply_handle.hpp"
+#include "http/target.hpp"
+
+namespace actorgate::http {
+
+namespace bhttp = beast::http;
+
+// ---- registry ---------------------------------------------------------------
+
+void session_registry::add(const std::shared_ptr<session>& s) {
+  std::lock_guard<std::mutex> g{mutex_};
+  live_.emplace(s.get(), s);
+}
+
+void session_registry::remove(session* s) {
+  std::lock_guard<std::mutex> g{mutex_};
+  live_.erase(s);
+}
+
+std::size_t session_registry::size() const {
+  std::lock_guard<std::mutex> g{mutex_};
+  return live_.size();
+}
+
+void session_registry::drain_all() {
+  draining_.store(true, std::memory_order_release);
+  std::vector<std::shared_ptr<session>> all;
+  {
+    std::lock_guard<std::mutex> g{mutex_};
+    for (auto& [_, weak] : live_)
+      if (auto s = weak.lock())
+        all.push_back(std::move(s));
+  }
+  for (auto& s : all)
+    s->drain();
+}
+
+// ---- reply sink ---------------------------------------------------------------
+
+namespace {
+
+// The session's end of a reply handle. Holds the session weakly: a client
+// that went away must not keep its session alive.
+class session_sink final : public reply_sink {
+public:
+  session_sink(std::weak_ptr<session> s, std::uint64_t seq) : session_(std::move(s)), seq_(seq) {}
+  void deliver(response r) noexcept override {
+    if (auto s = session_.lock())
+      s->post_reply(seq_, std::move(r));
+  }
+
+private:
+  std::weak_ptr<session> session_;
+  std::uint64_t seq_;
+};
+
+method to_method(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get: return method::get;
+    case bhttp::verb::head: return method::head;
+    case bhttp::verb::post: return method::post;
+    case bhttp::verb::put: return method::put;
+    case bhttp::verb::delete_: return method::del;
+    case bhttp::verb::patch: return method::patch;
+    case bhttp::verb::options: return method::options;
+    default: return method::other;
+  }
+}
+
+// The answer for a request Beast could not parse.
+response parse_error_response(const beast::error_code& ec) {
+  if (ec == bhttp::error::header_limit)
+    return response::error(431, "request header fields too large");
+  if (ec == bhttp::error::body_limit)
+    return response::error(413, "request body too large");
+  if (ec == bhttp::error::bad_version)
+    return response::error(505, "HTTP version not supported");
+  return response::error(400, "malformed request: " + ec.message());
+}
+
+} // namespace
+
+// ---- session ------------------------------------------------------------------
+
+session::session(net::ip::tcp::socket&& socket, const server_options& opts,
+                 std::shared_ptr<const route_table> routes,
+                 std::shared_ptr<session_registry> registry)
+  : stream_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
+    registry_(std::move(registry)), deadline_timer_(stream_.get_executor()) {}
+
+session::~session() { registry_->remove(this); }
+
+void session::run() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+}
+
+void session::drain() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->draining_ = true;
+    // Between requests nothing is lost by closing; mid-request the answer is
+    // written first and the connection closes after it.
+    if (self->phase_ == phase::reading && self->buffer_.size() == 0)
+      self->do_close();
+  });
+}
+
+void session::post_reply(std::uint64_t seq, response r) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), seq, r = std::move(r)]() mutable {
+    self->on_reply(seq, std::move(r));
+  });
+}
+
+void session::do_read() {
+  if (draining_ || registry_->draining())
+    return do_close();
+  phase_ = phase::reading;
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
+  parser_->body_limit(opts_.max_body_bytes);
+  if (buffer_.size() > 0)
+    return do_read_request();  // pipelined: the next request is already here
+  // Waiting for a request's first byte is the keep-alive idle time; reading
+  // the rest of it is bounded separately by read_timeout.
+  stream_.expires_after(opts_.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(4096),
+                          beast::bind_front_handler(&session::on_first_bytes, shared_from_this()));
+}
+
+void session::on_first_bytes(beast::error_code ec, std::size_t n) {
+  if (ec)
+    return do_close();
+  buffer_.commit(n);
+  do_read_request();
+}
+
+void session::do_read_request() {
+  stream_.expires_after(opts_.read_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    beast::bind_front_handler(&session::on_read, shared_from_this()));
+}
+
+void session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
+      ec == beast::error::timeout || ec == net::error::eof || ec == net::error::connection_reset)
+    return do_close();
+  if (ec) {
+    keep_alive_ = false;
+    head_ = false;
+    version_ = 11;
+    return do_write(parse_error_response(ec));
+  }
+  dispatch();
+}
+
+void session::dispatch() {
+  auto& msg = parser_->get();
+  keep_alive_ = msg.keep_alive();
+  version_ = msg.version();
+  head_ = msg.method() == bhttp::verb::head;
+
+  request req;
+  req.method = to_method(msg.method());
+  parsed_target target;
+  if (!parse_target(msg.target(), target))
+    return do_write(response::error(400, "malformed request target"));
+  if (req.method == method::other)
+    return do_write(response::error(501, "method not implemented"));
+  auto match = routes_->find(req.method, target.path);
+  if (match.actor == nullptr) {
+    if (!match.path_known)
+      return do_write(response::error(404, "no route for " + target.path));
+    auto r = response::error(405, "method not allowed");
+    r.headers.push_back({"Allow", match.allow});
+    return do_write(std::move(r));
+  }
+  req.path = std::move(target.path);
+  req.query = std::move(target.query);
+  req.headers.reserve(std::distance(msg.begin(), msg.end()));
+  for (const auto& f : msg)
+    req.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+  req.body = std::move(msg.body());
+  req.deadline = deadline::after(opts_.request_timeout);
+
+  auto seq = ++seq_;
+  phase_ = phase::awaiting_reply;
+  deadline_timer_.expires_at(req.deadline.at());
+  deadline_timer_.async_wait(
+    [self = shared_from_this(), seq](beast::error_code e) { self->on_deadline(seq, e); });
+  reply_handle handle{std::make_shared<session_sink>(weak_from_this(), seq)};
+  // Non-blocking and thread-safe: the IO thread never waits for an actor.
+  caf::anon_send(*match.actor, handle_atom::value, std::move(req), std::move(handle));
+}
+
+void session::on_deadline(std::uint64_t seq, beast::error_code ec) {
+  if (ec || phase_ != phase::awaiting_reply || seq != seq_)
+    return;
+  do_write(response::error(504, "deadline passed before the answer"));
+}
+
+void session::on_reply(std::uint64_t seq, response r) {
+  // A late answer (after 504) or one for a closed connection is dropped.
+  if (phase_ != phase::awaiting_reply || seq != seq_)
+    return;
+  deadline_timer_.cancel();
+  do_write(std::move(r));
+}
+
+void session::do_write(response r) {
+  phase_ = phase::writing;
+  bool keep = keep_alive_ && !draining_ && !registry_->draining();
+  res_ = {};
+  res_.version(version_);
+  res_.result(r.status);
+  res_.set(bhttp::field::server, "actorgate");
+  res_.set(bhttp::field::content_type, r.content_type);
+  for (auto& h : r.headers)
+    res_.set(h.name, h.value);
+  res_.body() = std::move(r.body);
+  res_.keep_alive(keep);
+  res_.prepare_payload();
+  if (head_)
+    res_.body().clear();  // Content-Length stays that of the GET answer
+  stream_.expires_after(opts_.write_timeout);
+  if (head_) {
+    auto sr = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(res_);
+    bhttp::async_write_header(
+      stream_, *sr,
+      [self = shared_from_this(), sr](beast::error_code ec, std::size_t n) {
+        self->on_write(ec, n);
+      });
+    return;
+  }
+  bhttp::async_write(stream_, res_,
+                     beast::bind_front_handler(&session::on_write, shared_from_this()));
+}
+
+void session::on_write(beast::error_code ec, std::size_t) {
+  if (ec || !res_.keep_alive())
+    return do_close();
+  do_read();
+}
+
+void session::do_close() {
+  if (phase_ == phase::closed)
+    return;
+  phase_ = phase::closed;
+  deadline_timer_.cancel();
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  stream_.close();
+}
+
+} // namespace actorgate::http

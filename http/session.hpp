@@ -1,0 +1,89 @@
+// session: one HTTP connection (private to http/). Follows Beast's
+// advanced_server: do_x/on_x pairs on a strand, a deadline on every read and
+// write. Requests are answered in order, one at a time.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "actors/response.hpp"
+#include "http/route_table.hpp"
+#include "http/server_options.hpp"
+
+namespace actorgate::http {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+
+class session;
+
+/// Every open session, so that shutdown can reach them.
+class session_registry {
+public:
+  void add(const std::shared_ptr<session>& s);
+  void remove(session* s);
+  std::size_t size() const;
+  /// Asks every session to finish its current request and close.
+  void drain_all();
+  bool draining() const { return draining_.load(std::memory_order_acquire); }
+
+private:
+  mutable std::mutex mutex_;
+  std::unordered_map<session*, std::weak_ptr<session>> live_;
+  std::atomic<bool> draining_{false};
+};
+
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(net::ip::tcp::socket&& socket, const server_options& opts,
+          std::shared_ptr<const route_table> routes, std::shared_ptr<session_registry> registry);
+  ~session();
+
+  void run();
+  /// Called on any thread: closes if idle, else closes after the answer.
+  void drain();
+  /// Called on any thread by the reply sink.
+  void post_reply(std::uint64_t seq, response r);
+
+private:
+  enum class phase { idle, reading, awaiting_reply, writing, closed };
+
+  void do_read();
+  void on_first_bytes(beast::error_code ec, std::size_t n);
+  void do_read_request();
+  void on_read(beast::error_code ec, std::size_t n);
+  void dispatch();
+  void on_deadline(std::uint64_t seq, beast::error_code ec);
+  void on_reply(std::uint64_t seq, response r);
+  void do_write(response r);
+  void on_write(beast::error_code ec, std::size_t n);
+  void do_close();
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  const server_options& opts_;
+  std::shared_ptr<const route_table> routes_;
+  std::shared_ptr<session_registry> registry_;
+  std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
+  beast::http::response<beast::http::string_body> res_;
+  net::steady_timer deadline_timer_;
+  phase phase_ = phase::idle;
+  std::uint64_t seq_ = 0;
+  bool keep_alive_ = false;
+  bool head_ = false;
+  unsigned version_ = 11;
+  bool draining_ = false;
+};
+
+} // namespace actorgate::http

@@ -1,0 +1,103 @@
+#include "rpc/backend_server.hpp"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <future>
+#include <stdexcept>
+
+#include <thrift/concurrency/ThreadFactory.h>
+#include <thrift/concurrency/ThreadManager.h>
+#include <thrift/protocol/TBinaryProtocol.h>
+#include <thrift/server/TThreadPoolServer.h>
+#include <thrift/transport/TBufferTransports.h>
+#include <thrift/transport/TServerSocket.h>
+
+#include "rpc/gen/Compute.h"
+#include "rpc/work.hpp"
+
+namespace actorgate::rpc {
+
+namespace {
+
+using namespace apache::thrift;
+
+class compute_handler : public thrift::ComputeIf {
+public:
+  void echo(std::string& out, const std::string& msg) override { out = msg; }
+  std::int64_t work(std::int32_t cpu_us) override { return burn_cpu(cpu_us); }
+};
+
+// Tells start() the real port once the socket listens (port 0 = ephemeral).
+class ready_signal : public server::TServerEventHandler {
+public:
+  ready_signal(std::shared_ptr<transport::TServerSocket> sock, std::shared_ptr<std::promise<std::uint16_t>> p)
+    : sock_(std::move(sock)), promise_(std::move(p)) {}
+  void preServe() override {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    std::uint16_t port = 0;
+    if (::getsockname(sock_->getSocketFD(), reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      port = addr.ss_family == AF_INET6
+               ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+               : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    promise_->set_value(port);
+  }
+
+private:
+  std::shared_ptr<transport::TServerSocket> sock_;
+  std::shared_ptr<std::promise<std::uint16_t>> promise_;
+};
+
+} // namespace
+
+backend_server::backend_server(server_options opts) : opts_(std::move(opts)) {}
+
+backend_server::~backend_server() { stop(); }
+
+std::uint16_t backend_server::start() {
+  auto sock = std::make_shared<transport::TServerSocket>(opts_.address, opts_.port);
+  std::shared_ptr<transport::TTransportFactory> tf;
+  if (opts_.transport == transport_kind::framed)
+    tf = std::make_shared<transport::TFramedTransportFactory>();
+  else
+    tf = std::make_shared<transport::TBufferedTransportFactory>();
+  auto threads = concurrency::ThreadManager::newSimpleThreadManager(opts_.threads);
+  threads->threadFactory(std::make_shared<concurrency::ThreadFactory>());
+  threads->start();
+  server_ = std::make_shared<server::TThreadPoolServer>(
+    std::make_shared<thrift::ComputeProcessor>(std::make_shared<compute_handler>()), sock, tf,
+    std::make_shared<protocol::TBinaryProtocolFactory>(), threads);
+
+  auto ready = std::make_shared<std::promise<std::uint16_t>>();
+  auto port = ready->get_future();
+  server_->setServerEventHandler(std::make_shared<ready_signal>(sock, ready));
+  thread_ = std::thread([this, ready] {
+    try {
+      server_->serve();
+    } catch (...) {
+      try {
+        ready->set_exception(std::current_exception());
+      } catch (const std::future_error&) {
+        // Already listening: the error came later and serve() has returned.
+      }
+    }
+  });
+  try {
+    return port.get();
+  } catch (...) {
+    thread_.join();
+    server_.reset();
+    throw;
+  }
+}
+
+void backend_server::stop() {
+  if (server_)
+    server_->stop();
+  if (thread_.joinable())
+    thread_.join();
+  server_.reset();
+}
+
+} // namespace actorgate::rpc

@@ -1,0 +1,49 @@
+// backend_server: the Compute service on a Thrift TThreadPoolServer.
+//
+//   backend_server srv{opts};
+//   std::uint16_t port = srv.start();   // serves on a background thread
+//   ...
+//   srv.stop();                          // stops accepting, joins
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "rpc/connection.hpp"
+
+namespace apache::thrift::server {
+class TThreadPoolServer;
+}
+
+namespace actorgate::rpc {
+
+struct server_options {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 9090;
+  /// ThreadManager workers: one per open client connection (not per call).
+  std::size_t threads = 16;
+  transport_kind transport = transport_kind::framed;
+};
+
+class backend_server {
+public:
+  explicit backend_server(server_options opts);
+  ~backend_server();
+  backend_server(const backend_server&) = delete;
+  backend_server& operator=(const backend_server&) = delete;
+
+  /// Binds, starts serving and returns the bound port. Throws on failure.
+  std::uint16_t start();
+  /// Stops accepting and serving; idempotent.
+  void stop();
+
+private:
+  server_options opts_;
+  std::shared_ptr<apache::thrift::server::TThreadPoolServer> server_;
+  std::thread thread_;
+};
+
+} // namespace actorgate::rpc

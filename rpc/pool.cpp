@@ -1,0 +1,65 @@
+#include "rpc/pool.hpp"
+
+#include <caf/blocking_actor.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/spawn_options.hpp>
+
+#include "actors/errors.hpp"
+#include "rpc/worker.hpp"
+
+namespace actorgate::rpc {
+
+namespace {
+
+// Hands queued jobs to `w`, skipping those whose deadline passed while they
+// waited; returns false if the queue ran dry and `w` stays idle.
+bool hand_queued(pool_actor* self, const caf::actor& w) {
+  auto& q = self->state.queue;
+  while (!q.empty()) {
+    auto p = std::move(q.front());
+    q.pop_front();
+    if (p.work.due.expired()) {
+      p.promise.deliver(make_error(backend_errc::timeout, "deadline passed in the queue"));
+      continue;
+    }
+    p.promise.delegate(w, run_atom::value, std::move(p.work));
+    return true;
+  }
+  return false;
+}
+
+} // namespace
+
+caf::result<caf::message> dispatch(pool_actor* self, job j) {
+  auto& st = self->state;
+  if (!st.idle.empty()) {
+    auto w = std::move(st.idle.back());
+    st.idle.pop_back();
+    auto promise = self->make_response_promise();
+    promise.delegate(w, run_atom::value, std::move(j));
+    return promise;
+  }
+  if (st.queue.size() >= st.queue_limit)
+    return make_error(backend_errc::overloaded);
+  auto promise = self->make_response_promise();
+  st.queue.push_back({std::move(j), promise});
+  return promise;
+}
+
+caf::behavior make_pool_behavior(pool_actor* self, const pool_options& opts,
+                                 caf::message_handler domain) {
+  self->state.queue_limit = opts.queue_limit;
+  for (std::size_t i = 0; i < opts.workers; ++i)
+    self->state.idle.push_back(self->spawn<caf::detached + caf::linked>(
+      worker_loop, caf::actor_cast<caf::actor>(self), opts.worker));
+  caf::message_handler own{
+    [=](idle_atom) {
+      auto w = caf::actor_cast<caf::actor>(self->current_sender());
+      if (!hand_queued(self, w))
+        self->state.idle.push_back(std::move(w));
+    },
+  };
+  return domain.or_else(own);
+}
+
+} // namespace actorgate::rpc

@@ -1,0 +1,81 @@
+// pool: an event-based actor fronting N workers (blocking actors, one OS
+// thread and one Thrift connection each). A job goes only to an idle worker,
+// so one slow call never holds up calls queued behind it; when every worker
+// is busy, jobs wait in a bounded queue, and past the bound the caller gets
+// backend_errc::overloaded at once.
+//
+// A pool for a concrete service adds handlers that turn domain messages into
+// jobs (see compute_pool.hpp):
+//
+//   caf::behavior my_pool(pool_actor* self, pool_options o) {
+//     return make_pool_behavior(self, o, {
+//       [=](my_atom, std::string arg, deadline d) {
+//         return dispatch(self, job{[arg](connection& c) { ...; return caf::make_message(r); }, d});
+//       }});
+//   }
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/behavior.hpp>
+#include <caf/message.hpp>
+#include <caf/message_handler.hpp>
+#include <caf/response_promise.hpp>
+#include <caf/result.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/deadline.hpp"
+#include "rpc/connection.hpp"
+
+namespace actorgate::rpc {
+
+/// One backend call: runs on a worker's thread with its open connection. It
+/// may throw Thrift exceptions; the worker maps them to backend_errc.
+struct job {
+  std::function<caf::message(connection&)> call;
+  actorgate::deadline due;
+};
+
+struct worker_options {
+  endpoint target;
+  /// First wait after a failed connect; doubles up to backoff_max.
+  std::chrono::milliseconds backoff_initial{50};
+  std::chrono::milliseconds backoff_max{1000};
+};
+
+struct pool_options {
+  std::size_t workers = 4;
+  std::size_t queue_limit = 256;
+  worker_options worker;
+};
+
+struct pool_state {
+  struct pending {
+    job work;
+    caf::response_promise promise;
+  };
+  std::vector<caf::actor> idle;
+  std::deque<pending> queue;
+  std::size_t queue_limit = 0;
+  static inline const char* name = "actorgate.pool";
+};
+
+using pool_actor = caf::stateful_actor<pool_state>;
+
+/// Hands `j` to an idle worker or queues it. The worker answers the sender of
+/// the message being handled, with the job's message or a backend error.
+caf::result<caf::message> dispatch(pool_actor* self, job j);
+
+/// Spawns the workers and returns `domain` extended with the pool's own
+/// bookkeeping handlers.
+caf::behavior make_pool_behavior(pool_actor* self, const pool_options& opts,
+                                 caf::message_handler domain);
+
+} // namespace actorgate::rpc
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorgate::rpc::job)
