@@ -10,7 +10,7 @@
 
 #include <caf/actor.hpp>
 #include <caf/behavior.hpp>
-#include <caf/fwd.hpp>
+#include <caf/event_based_actor.hpp>
 
 namespace actorgate {
 

@@ -260,7 +260,8 @@ std::optional<std::string> app_config::check_ranges() const {
   return std::nullopt;
 }
 
-void app_config::print_help(std::ostream& out, const char* program) const {
+std::string app_config::help_text(const char* program) const {
+  std::ostringstream out;
   out << "usage: " << program << " [--config-file=PATH] [--group.key=value ...]\n\n"
       << "Options are read from the config file (default " << default_file
       << ", INI format) and may be overridden on the command line.\n";
@@ -277,6 +278,7 @@ void app_config::print_help(std::ostream& out, const char* program) const {
   out << "\n[scheduler] and other CAF groups: see --long-help\n"
       << "  --config-file=<path>" << std::string(20, ' ') << "config file to read\n"
       << "  --help, --long-help" << std::string(21, ' ') << "this text; with CAF's own options\n";
+  return out.str();
 }
 
 std::optional<int> app_config::load(int argc, char** argv, const char* program,
@@ -292,7 +294,7 @@ std::optional<int> app_config::load(std::vector<std::string> args, const char* p
   bool long_help = false;
   for (const auto& a : args) {
     if (a == "--help" || a == "-h" || a == "-?") {
-      print_help(std::cout, program);
+      std::cout << help_text(program);
       return 0;
     }
     if (a == "--long-help")
@@ -303,7 +305,7 @@ std::optional<int> app_config::load(std::vector<std::string> args, const char* p
     }
   }
   if (long_help) {
-    print_help(std::cout, program);
+    std::cout << help_text(program);
     std::cout << "\nCAF's options:\n";
     std::cout << custom_options_.help_text(false);
     return 0;

@@ -47,11 +47,13 @@ public:
   rpc::server_options backend() const;
   const std::string& file_used() const { return file_used_; }
 
+  /// Every option of ours with its type, meaning and default.
+  std::string help_text(const char* program) const;
+
 private:
   std::optional<std::string> check_file(const std::string& path) const;
   std::optional<std::string> check_argument(const std::string& arg) const;
   std::optional<std::string> check_ranges() const;
-  void print_help(std::ostream& out, const char* program) const;
 
   std::string file_used_;
 };

@@ -1,6 +1,6 @@
 #include "http/session.hpp"
 
-#include <iostream>
+#include <cctype>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -79,13 +79,25 @@ method to_method(bhttp::verb v) {
   }
 }
 
-// The answer for a request Beast could not parse.
-response parse_error_response(const beast::error_code& ec) {
+// True if the request line ends in a well-formed "HTTP/d.d" version.
+bool well_formed_version(std::string_view head) {
+  auto eol = head.find("\r\n");
+  if (eol == std::string_view::npos || eol < 8)
+    return false;
+  auto v = head.substr(eol - 8, 8);
+  return v.substr(0, 5) == "HTTP/" && std::isdigit(static_cast<unsigned char>(v[5])) &&
+         v[6] == '.' && std::isdigit(static_cast<unsigned char>(v[7]));
+}
+
+// The answer for a request Beast could not parse; `head` is what was read.
+response parse_error_response(const beast::error_code& ec, std::string_view head) {
   if (ec == bhttp::error::header_limit)
     return response::error(431, "request header fields too large");
   if (ec == bhttp::error::body_limit)
     return response::error(413, "request body too large");
-  if (ec == bhttp::error::bad_version)
+  // Beast reports any unparsable version as bad_version; only a well-formed
+  // but unsupported one ("HTTP/2.0" in an HTTP/1 request line) is a 505.
+  if (ec == bhttp::error::bad_version && well_formed_version(head))
     return response::error(505, "HTTP version not supported");
   return response::error(400, "malformed request: " + ec.message());
 }
@@ -112,7 +124,7 @@ void session::drain() {
     // Between requests nothing is lost by closing; mid-request the answer is
     // written first and the connection closes after it.
     if (self->phase_ == phase::reading && self->buffer_.size() == 0)
-      self->do_close();
+      self->stream_.cancel();  // the pending read ends, and on_first_bytes closes
   });
 }
 
@@ -159,7 +171,9 @@ void session::on_read(beast::error_code ec, std::size_t) {
     keep_alive_ = false;
     head_ = false;
     version_ = 11;
-    return do_write(parse_error_response(ec));
+    auto data = buffer_.cdata();
+    return do_write(parse_error_response(
+      ec, std::string_view(static_cast<const char*>(data.data()), data.size())));
   }
   dispatch();
 }
@@ -173,8 +187,10 @@ void session::dispatch() {
   request req;
   req.method = to_method(msg.method());
   parsed_target target;
-  if (!parse_target(msg.target(), target))
+  if (!parse_target(msg.target(), target)) {
+    keep_alive_ = false;
     return do_write(response::error(400, "malformed request target"));
+  }
   if (req.method == method::other)
     return do_write(response::error(501, "method not implemented"));
   auto match = routes_->find(req.method, target.path);
@@ -253,12 +269,33 @@ void session::on_write(beast::error_code ec, std::size_t) {
 }
 
 void session::do_close() {
-  if (phase_ == phase::closed)
+  if (phase_ == phase::closed || phase_ == phase::lingering)
     return;
-  phase_ = phase::closed;
+  phase_ = phase::lingering;
   deadline_timer_.cancel();
   beast::error_code ec;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  if (ec)
+    return finish_close();
+  // Closing with unread input makes the kernel send RST, which can destroy
+  // the answer we just wrote before the client reads it (e.g. a 413 to a
+  // client still sending its body). Drain for a short, bounded while first.
+  stream_.expires_after(linger_time);
+  do_linger();
+}
+
+void session::do_linger() {
+  stream_.async_read_some(
+    buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->lingered_ += n;
+      if (ec || self->lingered_ > linger_bytes)
+        return self->finish_close();
+      self->do_linger();
+    });
+}
+
+void session::finish_close() {
+  phase_ = phase::closed;
   stream_.close();
 }
 

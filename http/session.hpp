@@ -57,7 +57,9 @@ public:
   void post_reply(std::uint64_t seq, response r);
 
 private:
-  enum class phase { idle, reading, awaiting_reply, writing, closed };
+  enum class phase { idle, reading, awaiting_reply, writing, lingering, closed };
+  static constexpr std::chrono::milliseconds linger_time{1000};
+  static constexpr std::size_t linger_bytes = 256 * 1024;
 
   void do_read();
   void on_first_bytes(beast::error_code ec, std::size_t n);
@@ -69,6 +71,8 @@ private:
   void do_write(response r);
   void on_write(beast::error_code ec, std::size_t n);
   void do_close();
+  void do_linger();
+  void finish_close();
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -84,6 +88,7 @@ private:
   bool head_ = false;
   unsigned version_ = 11;
   bool draining_ = false;
+  std::size_t lingered_ = 0;
 };
 
 } // namespace actorgate::http

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages actorgate needs (only those missing, as root or
+# via sudo), then configures and builds. Safe to run again: it only rebuilds
+# what changed.
+#   BUILD_DIR   build folder               (default: build)
+#   BUILD_TYPE  CMake build type           (default: RelWithDebInfo)
+#   CMAKE_ARGS  extra arguments for cmake  (default: none)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ cmake ninja-build pkg-config libcaf-dev libboost-dev libthrift-dev
+          thrift-compiler doctest-dev nlohmann-json3-dev curl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+BUILD_DIR=${BUILD_DIR:-build}
+BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
+# shellcheck disable=SC2086
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" ${CMAKE_ARGS:-} >/dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)"

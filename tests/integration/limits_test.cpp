@@ -1,0 +1,49 @@
+// Deadlines and the pool's bounded queue, through the whole pipeline.
+#include <doctest/doctest.h>
+
+#include <future>
+#include <vector>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+using namespace actorgate::test;
+using namespace std::chrono;
+using namespace std::chrono_literals;
+
+TEST_CASE("a request past its deadline gets 504 and the gateway goes on") {
+  backend_process backend;
+  gateway_process gateway{backend.port, {"--http.request-timeout=300ms"}};
+  http_client c{gateway.port};
+  auto start = steady_clock::now();
+  auto r = c.get("/work?us=900000");
+  auto took = duration_cast<milliseconds>(steady_clock::now() - start);
+  CHECK(r.status == 504);
+  CHECK(r.header("content-type") == "application/json");
+  CHECK(took >= 250ms);
+  CHECK(took < 900ms);
+  CHECK(c.get("/ping").status == 200);
+  // The worker's call was cut at the deadline too: the pool serves again.
+  auto after = c.get("/echo?msg=after");
+  CHECK(after.status == 200);
+}
+
+TEST_CASE("a full pool queue answers 503 with Retry-After at once") {
+  backend_process backend;
+  gateway_process gateway{backend.port, {"--backend.pool-size=1", "--backend.queue-size=1"}};
+  // One call runs, one waits in the queue, the third finds the queue full.
+  std::vector<std::future<http_reply>> slow;
+  for (int i = 0; i < 2; ++i) {
+    slow.push_back(std::async(std::launch::async, [&] { return http_get(gateway.port, "/work?us=400000"); }));
+    std::this_thread::sleep_for(50ms);
+  }
+  auto start = steady_clock::now();
+  auto r = http_get(gateway.port, "/work?us=10");
+  auto took = duration_cast<milliseconds>(steady_clock::now() - start);
+  CHECK(r.status == 503);
+  CHECK(r.header("retry-after") == "1");
+  CHECK(took < 200ms);
+  for (auto& f : slow)
+    CHECK(f.get().status == 200);
+  CHECK(http_get(gateway.port, "/work?us=10").status == 200);
+}

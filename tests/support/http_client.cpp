@@ -1,0 +1,99 @@
+#include "tests/support/http_client.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace actorgate::test {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+std::string http_reply::header(const std::string& lower_name) const {
+  auto i = headers.find(lower_name);
+  return i == headers.end() ? std::string{} : i->second;
+}
+
+struct http_client::impl {
+  net::io_context ioc;
+  beast::tcp_stream stream{ioc};
+  beast::flat_buffer buffer;
+};
+
+http_client::http_client(std::uint16_t port) : impl_(std::make_unique<impl>()) {
+  impl_->stream.connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), port});
+}
+
+http_client::~http_client() {
+  beast::error_code ec;
+  impl_->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+http_reply http_client::request(const std::string& method, const std::string& target,
+                                std::chrono::milliseconds timeout) {
+  bhttp::request<bhttp::empty_body> req{bhttp::string_to_verb(method), target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  req.keep_alive(true);
+  impl_->stream.expires_after(timeout);
+  bhttp::write(impl_->stream.socket(), req);
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.skip(method == "HEAD");
+  parser.body_limit(64 * 1024 * 1024);
+  // The synchronous read has no timeout of its own: read asynchronously and
+  // run the context, so tcp_stream's expiry applies.
+  beast::error_code ec;
+  bhttp::async_read(impl_->stream, impl_->buffer, parser,
+                    [&](beast::error_code e, std::size_t) { ec = e; });
+  impl_->ioc.restart();
+  impl_->ioc.run();
+  if (ec)
+    throw beast::system_error(ec);
+  auto& res = parser.get();
+  http_reply out;
+  out.status = res.result_int();
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.headers[name] = std::string(f.value());
+  }
+  out.body = res.body();
+  out.keep_alive = res.keep_alive();
+  return out;
+}
+
+http_reply http_get(std::uint16_t port, const std::string& target) {
+  http_client c{port};
+  return c.get(target);
+}
+
+std::string raw_exchange(std::uint16_t port, const std::string& bytes,
+                         std::chrono::milliseconds timeout) {
+  net::io_context ioc;
+  beast::tcp_stream stream{ioc};
+  stream.connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), port});
+  net::write(stream.socket(), net::buffer(bytes));
+  std::string out;
+  char buf[4096];
+  stream.expires_after(timeout);
+  std::function<void()> read_more = [&] {
+    stream.async_read_some(net::buffer(buf), [&](beast::error_code ec, std::size_t n) {
+      out.append(buf, n);
+      if (!ec)
+        read_more();
+    });
+  };
+  read_more();
+  ioc.run();
+  return out;
+}
+
+} // namespace actorgate::test

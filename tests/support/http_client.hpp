@@ -1,0 +1,43 @@
+// Blocking HTTP/1.1 client for tests: one keep-alive connection, plus raw
+// socket helpers for sending bytes no well-behaved client would send.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace actorgate::test {
+
+struct http_reply {
+  unsigned status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  bool keep_alive = false;
+  std::string header(const std::string& lower_name) const;
+};
+
+class http_client {
+public:
+  explicit http_client(std::uint16_t port);
+  ~http_client();
+  /// Sends one request and reads the reply. Throws on a transport error.
+  http_reply request(const std::string& method, const std::string& target,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  http_reply get(const std::string& target) { return request("GET", target); }
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// GET on a fresh connection.
+http_reply http_get(std::uint16_t port, const std::string& target);
+
+/// Connects, writes `bytes`, and returns everything read until the server
+/// closes or `timeout` passes.
+std::string raw_exchange(std::uint16_t port, const std::string& bytes,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+} // namespace actorgate::test

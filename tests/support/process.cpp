@@ -1,0 +1,159 @@
+#include "tests/support/process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <regex>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace actorgate::test {
+
+process::process(std::string binary, std::vector<std::string> args) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  std::vector<std::string> all{binary};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int rc = ::posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  if (rc != 0) {
+    ::close(fds[0]);
+    throw std::runtime_error("cannot start " + binary);
+  }
+  out_fd_ = fds[0];
+  reader_ = std::thread([this] { reader(); });
+}
+
+process::~process() {
+  if (running()) {
+    signal(SIGKILL);
+    wait(std::chrono::seconds(5));
+  }
+  if (reader_.joinable())
+    reader_.join();
+  if (out_fd_ >= 0)
+    ::close(out_fd_);
+}
+
+void process::reader() {
+  char buf[4096];
+  for (;;) {
+    auto n = ::read(out_fd_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    std::lock_guard<std::mutex> g{mutex_};
+    if (n <= 0) {
+      eof_ = true;
+      changed_.notify_all();
+      return;
+    }
+    output_.append(buf, static_cast<std::size_t>(n));
+    changed_.notify_all();
+  }
+}
+
+std::optional<std::string> process::wait_for_line(const std::string& marker,
+                                                  std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock{mutex_};
+  std::optional<std::string> found;
+  changed_.wait_for(lock, timeout, [&] {
+    auto pos = output_.find(marker);
+    if (pos != std::string::npos) {
+      auto begin = output_.rfind('\n', pos);
+      begin = begin == std::string::npos ? 0 : begin + 1;
+      auto end = output_.find('\n', pos);
+      if (end != std::string::npos) {
+        found = output_.substr(begin, end - begin);
+        return true;
+      }
+    }
+    return eof_;
+  });
+  return found;
+}
+
+std::uint16_t process::wait_for_port(std::chrono::milliseconds timeout) {
+  auto line = wait_for_line("listening on", timeout);
+  if (!line)
+    return 0;
+  std::smatch m;
+  if (!std::regex_search(*line, m, std::regex(R"(listening on [^ ]*:([0-9]+))")))
+    return 0;
+  return static_cast<std::uint16_t>(std::stoi(m[1].str()));
+}
+
+void process::signal(int sig) {
+  if (pid_ > 0 && !exit_code_)
+    ::kill(pid_, sig);
+}
+
+std::optional<int> process::wait(std::chrono::milliseconds timeout) {
+  if (exit_code_)
+    return exit_code_;
+  auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    auto r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+      return exit_code_;
+    }
+    if (std::chrono::steady_clock::now() >= until)
+      return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+bool process::running() { return pid_ > 0 && !wait(std::chrono::milliseconds(0)); }
+
+std::string process::output() {
+  std::lock_guard<std::mutex> g{mutex_};
+  return output_;
+}
+
+std::string gateway_binary() { return ACTORGATE_SERVER_BIN; }
+std::string backend_binary() { return ACTORGATE_BACKEND_BIN; }
+
+namespace {
+std::vector<std::string> with(std::vector<std::string> base, const std::vector<std::string>& more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+} // namespace
+
+// Tests pass every setting on the command line and read no config file
+// (--config-file=/dev/null), so the shipped config cannot change them.
+backend_process::backend_process(std::vector<std::string> extra)
+  : proc(backend_binary(),
+         with({"--config-file=/dev/null", "--compute-server.port=0", "--compute-server.threads=16"},
+              extra)),
+    port(proc.wait_for_port()) {
+  if (port == 0)
+    throw std::runtime_error("backend did not start: " + proc.output());
+}
+
+gateway_process::gateway_process(std::uint16_t backend_port, std::vector<std::string> extra)
+  : proc(gateway_binary(), with({"--config-file=/dev/null", "--http.port=0",
+                                 "--backend.port=" + std::to_string(backend_port),
+                                 "--backend.pool-size=8"},
+                                extra)),
+    port(proc.wait_for_port()) {
+  if (port == 0)
+    throw std::runtime_error("gateway did not start: " + proc.output());
+}
+
+} // namespace actorgate::test

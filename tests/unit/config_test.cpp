@@ -1,0 +1,122 @@
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <algorithm>
+
+#include <unistd.h>
+
+#include "apps/app_config.hpp"
+
+using actorgate::apps::app_config;
+
+namespace {
+
+struct outcome {
+  std::optional<int> rc;
+  std::string err;
+};
+
+outcome load(std::vector<std::string> args) {
+  app_config cfg;
+  std::ostringstream err;
+  outcome o;
+  o.rc = cfg.load(std::move(args), "test", err);
+  o.err = err.str();
+  return o;
+}
+
+std::string write_file(const std::string& text) {
+  static int n = 0;
+  std::string path = "/tmp/actorgate-config-test-" + std::to_string(::getpid()) + "-" +
+                     std::to_string(n++) + ".ini";
+  std::ofstream{path} << text;
+  return path;
+}
+
+// One line naming the key, exit code 2.
+void check_rejected(const outcome& o, const std::string& key) {
+  CHECK(o.rc == 2);
+  CHECK(o.err.find(key) != std::string::npos);
+  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
+}
+
+} // namespace
+
+TEST_CASE("config: command line values are read into typed settings") {
+  app_config cfg;
+  std::ostringstream err;
+  auto rc = cfg.load({"--config-file=/dev/null", "--http.port=8081", "--backend.pool-size=3",
+                      "--http.request-timeout=250ms", "--backend.transport=buffered",
+                      "--compute-server.threads=5", "--http.address=0.0.0.0"},
+                     "test", err);
+  REQUIRE_FALSE(rc);
+  auto g = cfg.gateway();
+  CHECK(g.http.port == 8081);
+  CHECK(g.http.address == "0.0.0.0");
+  CHECK(g.http.request_timeout == std::chrono::milliseconds(250));
+  CHECK(g.pool.workers == 3);
+  CHECK(g.pool.worker.target.transport == actorgate::rpc::transport_kind::buffered);
+  CHECK(g.http.idle_timeout == std::chrono::seconds(30));  // default kept
+  CHECK(cfg.backend().threads == 5);
+}
+
+TEST_CASE("config: file values and the command line overrides the file") {
+  auto path = write_file("[http]\nport=9000\nidle-timeout=2s\n[backend]\nhost=\"10.0.0.1\"\n");
+  app_config cfg;
+  std::ostringstream err;
+  REQUIRE_FALSE(cfg.load({"--config-file=" + path, "--http.port=9001"}, "test", err));
+  auto g = cfg.gateway();
+  CHECK(g.http.port == 9001);
+  CHECK(g.http.idle_timeout == std::chrono::seconds(2));
+  CHECK(g.pool.worker.target.host == "10.0.0.1");
+  std::remove(path.c_str());
+}
+
+TEST_CASE("config: the shipped file loads and keeps the pool within the backend's threads") {
+  app_config cfg;
+  std::ostringstream err;
+  REQUIRE_FALSE(cfg.load({"--config-file=" ACTORGATE_SOURCE_DIR "/config/actorgate.ini"}, "test", err));
+  CHECK(err.str().empty());
+  CHECK(cfg.gateway().pool.workers <= cfg.backend().threads);
+  CHECK(cfg.gateway().pool.worker.target.port == cfg.backend().port);
+}
+
+TEST_CASE("config: bad command line options are one line and exit code 2") {
+  check_rejected(load({"--config-file=/dev/null", "--http.port=70000"}), "http.port");
+  check_rejected(load({"--config-file=/dev/null", "--http.port=-1"}), "http.port");
+  check_rejected(load({"--config-file=/dev/null", "--backend.pool-size=0"}), "backend.pool-size");
+  check_rejected(load({"--config-file=/dev/null", "--http.port=abc"}), "http.port");
+  check_rejected(load({"--config-file=/dev/null", "--http.bogus=1"}), "http.bogus");
+  check_rejected(load({"--config-file=/dev/null", "--backend.transport=udp"}),
+                 "backend.transport");
+  check_rejected(load({"--config-file=/dev/null", "--http.read-timeout=5"}), "http.read-timeout");
+  check_rejected(load({"--config-file=/dev/null", "--backend.backoff-initial=2s",
+                       "--backend.backoff-max=1s"}),
+                 "backend.backoff-initial");
+  check_rejected(load({"--config-file=/dev/null", "stray"}), "stray");
+}
+
+TEST_CASE("config: bad file contents are one line naming the key exit code 2") {
+  check_rejected(load({"--config-file=" + write_file("[http]\nport=\"x\"\n")}), "http.port");
+  check_rejected(load({"--config-file=" + write_file("[http]\nbogus=1\n")}), "http.bogus");
+  check_rejected(load({"--config-file=" + write_file("[nosuch]\nkey=1\n")}), "nosuch.key");
+  check_rejected(load({"--config-file=" + write_file("[http]\nport=70000\n")}), "http.port");
+  check_rejected(load({"--config-file=" + write_file("[backend]\npool-size=0\n")}),
+                 "backend.pool-size");
+  check_rejected(load({"--config-file=" + write_file("[http]\nread-timeout=5\n")}),
+                 "http.read-timeout");
+  // Unquoted string: a syntax error, reported with its line.
+  check_rejected(load({"--config-file=" + write_file("[http]\naddress=1.2.3.4\n")}), "line 2");
+  check_rejected(load({"--config-file=/nonexistent/actorgate.ini"}), "/nonexistent/actorgate.ini");
+}
+
+TEST_CASE("config: --help lists every option with its default") {
+  app_config cfg;
+  auto help = cfg.help_text("test");
+  for (const char* line : {"--http.port=<integer>", "(default: 8080)", "--http.request-timeout=<duration>",
+                           "(default: 5s)", "--backend.pool-size=<integer>", "--backend.transport=<string>",
+                           "(default: \"framed\")", "--compute-server.threads=<integer>", "(default: 16)"})
+    CHECK_MESSAGE(help.find(line) != std::string::npos, line);
+}

@@ -1,0 +1,22 @@
+#include <doctest/doctest.h>
+
+#include <caf/sec.hpp>
+
+#include "actors/errors.hpp"
+
+using namespace actorgate;
+
+TEST_CASE("backend errors map to HTTP statuses") {
+  auto over = error_response(make_error(backend_errc::overloaded));
+  CHECK(over.status == 503);
+  REQUIRE(over.headers.size() == 1);
+  CHECK(over.headers[0].name == "Retry-After");
+  CHECK(error_response(make_error(backend_errc::unavailable, "refused")).status == 503);
+  CHECK(error_response(make_error(backend_errc::timeout)).status == 504);
+  CHECK(error_response(make_error(backend_errc::transport)).status == 502);
+  CHECK(error_response(make_error(backend_errc::application)).status == 502);
+  CHECK(error_response(make_error(backend_errc::shutting_down)).status == 503);
+  CHECK(error_response(caf::make_error(caf::sec::request_timeout)).status == 504);
+  CHECK(error_response(caf::make_error(caf::sec::unexpected_message)).status == 500);
+  CHECK(error_response(make_error(backend_errc::timeout)).content_type == "application/json");
+}

@@ -1,0 +1,30 @@
+#include <doctest/doctest.h>
+
+#include "actors/json.hpp"
+#include "actors/response.hpp"
+
+using actorgate::json_quote;
+using actorgate::response;
+
+TEST_CASE("JSON strings are escaped and keep UTF-8") {
+  CHECK(json_quote("hi") == "\"hi\"");
+  CHECK(json_quote("") == "\"\"");
+  CHECK(json_quote("a\"b") == "\"a\\\"b\"");
+  CHECK(json_quote("a\\b") == "\"a\\\\b\"");
+  CHECK(json_quote("line\nnext\ttab\r") == "\"line\\nnext\\ttab\\r\"");
+  CHECK(json_quote(std::string("\x01\x1f", 2)) == "\"\\u0001\\u001f\"");
+  CHECK(json_quote("</script>") == "\"</script>\"");
+  // UTF-8 stays as it is, not \u-escaped.
+  CHECK(json_quote("h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80") ==
+        "\"h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80\"");
+  // Invalid UTF-8 becomes U+FFFD instead of producing invalid JSON.
+  CHECK(json_quote("a\xFF" "b") == "\"a\xEF\xBF\xBD" "b\"");
+  CHECK(json_quote("\xC3") == "\"\xEF\xBF\xBD\"");
+}
+
+TEST_CASE("error responses carry a JSON body") {
+  auto r = response::error(400, "missing \"msg\"");
+  CHECK(r.status == 400);
+  CHECK(r.content_type == "application/json");
+  CHECK(r.body == R"({"error":"missing \"msg\"","status":400})");
+}

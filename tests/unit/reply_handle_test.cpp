@@ -1,0 +1,78 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "actors/reply_handle.hpp"
+
+using namespace actorgate;
+
+namespace {
+
+struct recording_sink : reply_sink {
+  std::mutex m;
+  std::vector<response> got;
+  void deliver(response r) noexcept override {
+    std::lock_guard<std::mutex> g{m};
+    got.push_back(std::move(r));
+  }
+};
+
+} // namespace
+
+TEST_CASE("a reply handle answers exactly once") {
+  auto sink = std::make_shared<recording_sink>();
+  {
+    reply_handle h{sink};
+    reply_handle copy = h;
+    CHECK_FALSE(h.answered());
+    CHECK(h.answer(response::text(200, "first")));
+    CHECK(h.answered());
+    CHECK(copy.answered());
+    CHECK_FALSE(copy.answer(response::text(200, "second")));
+    CHECK_FALSE(h.answer(response::text(500, "third")));
+  }
+  REQUIRE(sink->got.size() == 1);
+  CHECK(sink->got[0].body == "first");
+}
+
+TEST_CASE("a reply handle dropped unanswered answers 500 once") {
+  auto sink = std::make_shared<recording_sink>();
+  {
+    reply_handle h{sink};
+    reply_handle copy = h;
+    (void)copy;
+  }
+  REQUIRE(sink->got.size() == 1);
+  CHECK(sink->got[0].status == 500);
+  CHECK(sink->got[0].content_type == "application/json");
+}
+
+TEST_CASE("concurrent answers: exactly one wins") {
+  for (int round = 0; round < 50; ++round) {
+    auto sink = std::make_shared<recording_sink>();
+    std::atomic<int> wins{0};
+    {
+      reply_handle h{sink};
+      std::vector<std::thread> threads;
+      for (int i = 0; i < 4; ++i)
+        threads.emplace_back([h, i, &wins] {
+          if (h.answer(response::text(200, std::to_string(i))))
+            ++wins;
+        });
+      for (auto& t : threads)
+        t.join();
+    }
+    CHECK(wins == 1);
+    CHECK(sink->got.size() == 1);
+  }
+}
+
+TEST_CASE("an empty handle answers nothing") {
+  reply_handle h;
+  CHECK_FALSE(h.valid());
+  CHECK_FALSE(h.answer(response::text(200, "x")));
+}

@@ -1,0 +1,60 @@
+#include <doctest/doctest.h>
+
+#include "http/target.hpp"
+
+using actorgate::http::parse_target;
+using actorgate::http::parsed_target;
+using actorgate::http::percent_decode;
+
+TEST_CASE("percent decoding") {
+  std::string out;
+  CHECK(percent_decode("a%20b%2Fc", out, false));
+  CHECK(out == "a b/c");
+  CHECK(percent_decode("a+b", out, false));
+  CHECK(out == "a+b");
+  CHECK(percent_decode("a+b", out, true));
+  CHECK(out == "a b");
+  CHECK(percent_decode("%C3%A9t%c3%a9", out, true));
+  CHECK(out == "\xC3\xA9t\xC3\xA9");
+  CHECK(percent_decode("", out, true));
+  CHECK(out.empty());
+  SUBCASE("malformed escapes are rejected") {
+    CHECK_FALSE(percent_decode("%", out, true));
+    CHECK_FALSE(percent_decode("%4", out, true));
+    CHECK_FALSE(percent_decode("ab%4", out, true));
+    CHECK_FALSE(percent_decode("%zz", out, true));
+    CHECK_FALSE(percent_decode("%g0", out, true));
+  }
+  SUBCASE("an encoded NUL never reaches a route") {
+    CHECK_FALSE(percent_decode("a%00b", out, true));
+  }
+}
+
+TEST_CASE("request targets split into path and decoded query") {
+  parsed_target t;
+  REQUIRE(parse_target("/echo?msg=hello%20world&x=1&flag&=v&&y=a%2Bb+c", t));
+  CHECK(t.path == "/echo");
+  REQUIRE(t.query.size() == 5);
+  CHECK(t.query[0] == std::pair<std::string, std::string>{"msg", "hello world"});
+  CHECK(t.query[1] == std::pair<std::string, std::string>{"x", "1"});
+  CHECK(t.query[2] == std::pair<std::string, std::string>{"flag", ""});
+  CHECK(t.query[3] == std::pair<std::string, std::string>{"", "v"});
+  CHECK(t.query[4] == std::pair<std::string, std::string>{"y", "a+b c"});
+
+  REQUIRE(parse_target("/a%20b", t));
+  CHECK(t.path == "/a b");
+  CHECK(t.query.empty());
+
+  REQUIRE(parse_target("/p?q=1#frag", t));
+  CHECK(t.query.size() == 1);
+  CHECK(t.query[0].second == "1");
+
+  REQUIRE(parse_target("/p?msg=a=b", t));
+  CHECK(t.query[0].second == "a=b");
+
+  CHECK_FALSE(parse_target("", t));
+  CHECK_FALSE(parse_target("echo", t));
+  CHECK_FALSE(parse_target("http://host/echo", t));
+  CHECK_FALSE(parse_target("/echo?msg=%zz", t));
+  CHECK_FALSE(parse_target("/ec%00ho", t));
+}
