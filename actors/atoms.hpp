@@ -2,8 +2,8 @@
 // already defines several generic ones (get_atom, ok_atom, ...).
 #pragma once
 
-#include <caf/atom.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
 
 #include "actors/deadline.hpp"
 #include "actors/reply_handle.hpp"

@@ -1,8 +1,8 @@
 #include "actors/errors.hpp"
 
 #include <caf/atom.hpp>
-#include <caf/message.hpp>
 #include <caf/make_message.hpp>
+#include <caf/message.hpp>
 #include <caf/sec.hpp>
 
 namespace actorgate {
@@ -13,12 +13,18 @@ constexpr caf::atom_value category = caf::atom("backend");
 
 const char* to_string(backend_errc x) {
   switch (x) {
-    case backend_errc::overloaded: return "backend pool overloaded";
-    case backend_errc::unavailable: return "backend unavailable";
-    case backend_errc::timeout: return "backend call timed out";
-    case backend_errc::transport: return "backend connection failed during the call";
-    case backend_errc::application: return "backend raised an exception";
-    case backend_errc::shutting_down: return "gateway is shutting down";
+  case backend_errc::overloaded:
+    return "backend pool overloaded";
+  case backend_errc::unavailable:
+    return "backend unavailable";
+  case backend_errc::timeout:
+    return "backend call timed out";
+  case backend_errc::transport:
+    return "backend connection failed during the call";
+  case backend_errc::application:
+    return "backend raised an exception";
+  case backend_errc::shutting_down:
+    return "gateway is shutting down";
   }
   return "backend error";
 }
@@ -34,20 +40,22 @@ response error_response(const caf::error& e) {
     auto code = static_cast<backend_errc>(e.code());
     std::string text = to_string(code);
     switch (code) {
-      case backend_errc::overloaded: {
-        auto r = response::error(503, text);
-        r.headers.push_back({"Retry-After", "1"});
-        return r;
-      }
-      case backend_errc::unavailable:
-      case backend_errc::shutting_down: {
-        auto r = response::error(503, text);
-        r.headers.push_back({"Retry-After", "1"});
-        return r;
-      }
-      case backend_errc::timeout: return response::error(504, text);
-      case backend_errc::transport:
-      case backend_errc::application: return response::error(502, text);
+    case backend_errc::overloaded: {
+      auto r = response::error(503, text);
+      r.headers.push_back({"Retry-After", "1"});
+      return r;
+    }
+    case backend_errc::unavailable:
+    case backend_errc::shutting_down: {
+      auto r = response::error(503, text);
+      r.headers.push_back({"Retry-After", "1"});
+      return r;
+    }
+    case backend_errc::timeout:
+      return response::error(504, text);
+    case backend_errc::transport:
+    case backend_errc::application:
+      return response::error(502, text);
     }
   }
   if (e.category() == caf::atom("system") &&

@@ -10,14 +10,22 @@ namespace actorgate {
 
 std::string_view to_string(method m) {
   switch (m) {
-    case method::get: return "GET";
-    case method::head: return "HEAD";
-    case method::post: return "POST";
-    case method::put: return "PUT";
-    case method::del: return "DELETE";
-    case method::patch: return "PATCH";
-    case method::options: return "OPTIONS";
-    case method::other: break;
+  case method::get:
+    return "GET";
+  case method::head:
+    return "HEAD";
+  case method::post:
+    return "POST";
+  case method::put:
+    return "PUT";
+  case method::del:
+    return "DELETE";
+  case method::patch:
+    return "PATCH";
+  case method::options:
+    return "OPTIONS";
+  case method::other:
+    break;
   }
   return "OTHER";
 }
@@ -31,15 +39,14 @@ const std::string* request::query_param(std::string_view name) const {
 
 const std::string* request::header_value(std::string_view name) const {
   for (const auto& h : headers)
-    if (h.name.size() == name.size() &&
-        strncasecmp(h.name.data(), name.data(), name.size()) == 0)
+    if (h.name.size() == name.size() && strncasecmp(h.name.data(), name.data(), name.size()) == 0)
       return &h.value;
   return nullptr;
 }
 
 std::string json_quote(std::string_view s) {
-  return nlohmann::json(std::string(s)).dump(-1, ' ', false,
-                                             nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(s))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 response response::text(unsigned status, std::string body) {

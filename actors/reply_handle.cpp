@@ -4,8 +4,7 @@ namespace actorgate {
 
 reply_sink::~reply_sink() = default;
 
-reply_handle::reply_handle(std::shared_ptr<reply_sink> sink)
-  : slot_(std::make_shared<slot>()) {
+reply_handle::reply_handle(std::shared_ptr<reply_sink> sink) : slot_(std::make_shared<slot>()) {
   slot_->sink = std::move(sink);
 }
 

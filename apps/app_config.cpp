@@ -1,10 +1,10 @@
 #include "apps/app_config.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <regex>
 #include <sstream>
-#include <algorithm>
 #include <vector>
 
 #include <caf/config_option_adder.hpp>
@@ -26,7 +26,7 @@ struct spec {
   const char* group;
   const char* name;
   kind type;
-  std::string fallback;  // default, as it would be written in the file
+  std::string fallback; // default, as it would be written in the file
   const char* help;
   std::int64_t min = 0;
   std::int64_t max = 0;
@@ -42,7 +42,9 @@ std::string duration_text(milliseconds d) {
   return std::to_string(n) + "ms";
 }
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string quoted(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 std::string transport_text(rpc::transport_kind t) {
   return t == rpc::transport_kind::framed ? "framed" : "buffered";
@@ -58,56 +60,67 @@ const std::vector<spec>& specs() {
     const gateway_settings g;
     const std::int64_t max_ms = 3'600'000;
     return std::vector<spec>{
-      {"http", "address", kind::text, quoted(h.address), "IP address the gateway listens on"},
-      {"http", "port", kind::integer, std::to_string(h.port),
-       "TCP port of the gateway; 0 picks a free port", 0, 65535},
-      {"http", "io-threads", kind::integer, std::to_string(h.io_threads),
-       "threads running HTTP sessions (Asio)", 1, 64},
-      {"http", "max-connections", kind::integer, std::to_string(h.max_connections),
-       "open connections beyond this are closed at accept", 1, 1'000'000},
-      {"http", "max-header-bytes", kind::integer, std::to_string(h.max_header_bytes),
-       "request line + headers larger than this get 431", 256, 1 << 20},
-      {"http", "max-body-bytes", kind::integer, std::to_string(h.max_body_bytes),
-       "request bodies larger than this get 413", 0, 1 << 30},
-      {"http", "read-timeout", kind::duration, duration_text(h.read_timeout),
-       "time from a request's first byte to its last", 1, max_ms},
-      {"http", "idle-timeout", kind::duration, duration_text(h.idle_timeout),
-       "time a keep-alive connection may wait for its next request", 1, max_ms},
-      {"http", "write-timeout", kind::duration, duration_text(h.write_timeout),
-       "time writing one response may take", 1, max_ms},
-      {"http", "request-timeout", kind::duration, duration_text(h.request_timeout),
-       "deadline of each request; past it the client gets 504", 1, max_ms},
-      {"http", "shutdown-grace", kind::duration, duration_text(g.shutdown_grace),
-       "on SIGTERM/SIGINT, how long requests in flight may take to finish", 0, max_ms},
-      {"backend", "host", kind::text, quoted(p.worker.target.host),
-       "host of the Compute backend the gateway calls"},
-      {"backend", "port", kind::integer, std::to_string(p.worker.target.port),
-       "port of the Compute backend", 1, 65535},
-      {"backend", "transport", kind::text, quoted(transport_text(p.worker.target.transport)),
-       "Thrift transport: \"framed\" or \"buffered\" (must match the backend)", 0, 0,
-       {"framed", "buffered"}},
-      {"backend", "pool-size", kind::integer, std::to_string(p.workers),
-       "blocking workers = backend connections; keep pool-size x gateways <= backend threads",
-       1, 1024},
-      {"backend", "queue-size", kind::integer, std::to_string(p.queue_limit),
-       "calls waiting for a free worker; beyond it the client gets 503", 0, 1'000'000},
-      {"backend", "connect-timeout", kind::duration,
-       duration_text(p.worker.target.connect_timeout), "time to connect to the backend", 1,
-       max_ms},
-      {"backend", "call-timeout", kind::duration, duration_text(p.worker.target.call_timeout),
-       "longest a single call may take (the request's deadline may cut it shorter)", 1, max_ms},
-      {"backend", "backoff-initial", kind::duration, duration_text(p.worker.backoff_initial),
-       "after a failed connect, wait this long before the next (doubling)", 1, max_ms},
-      {"backend", "backoff-max", kind::duration, duration_text(p.worker.backoff_max),
-       "longest wait between connect attempts", 1, max_ms},
-      {"compute-server", "address", kind::text, quoted(s.address),
-       "IP address the Compute backend listens on"},
-      {"compute-server", "port", kind::integer, std::to_string(s.port),
-       "TCP port of the Compute backend; 0 picks a free port", 0, 65535},
-      {"compute-server", "threads", kind::integer, std::to_string(s.threads),
-       "TThreadPoolServer threads = connections served at once", 1, 4096},
-      {"compute-server", "transport", kind::text, quoted(transport_text(s.transport)),
-       "Thrift transport: \"framed\" or \"buffered\"", 0, 0, {"framed", "buffered"}},
+        {"http", "address", kind::text, quoted(h.address), "IP address the gateway listens on"},
+        {"http", "port", kind::integer, std::to_string(h.port),
+         "TCP port of the gateway; 0 picks a free port", 0, 65535},
+        {"http", "io-threads", kind::integer, std::to_string(h.io_threads),
+         "threads running HTTP sessions (Asio)", 1, 64},
+        {"http", "max-connections", kind::integer, std::to_string(h.max_connections),
+         "open connections beyond this are closed at accept", 1, 1'000'000},
+        {"http", "max-header-bytes", kind::integer, std::to_string(h.max_header_bytes),
+         "request line + headers larger than this get 431", 256, 1 << 20},
+        {"http", "max-body-bytes", kind::integer, std::to_string(h.max_body_bytes),
+         "request bodies larger than this get 413", 0, 1 << 30},
+        {"http", "read-timeout", kind::duration, duration_text(h.read_timeout),
+         "time from a request's first byte to its last", 1, max_ms},
+        {"http", "idle-timeout", kind::duration, duration_text(h.idle_timeout),
+         "time a keep-alive connection may wait for its next request", 1, max_ms},
+        {"http", "write-timeout", kind::duration, duration_text(h.write_timeout),
+         "time writing one response may take", 1, max_ms},
+        {"http", "request-timeout", kind::duration, duration_text(h.request_timeout),
+         "deadline of each request; past it the client gets 504", 1, max_ms},
+        {"http", "shutdown-grace", kind::duration, duration_text(g.shutdown_grace),
+         "on SIGTERM/SIGINT, how long requests in flight may take to finish", 0, max_ms},
+        {"backend", "host", kind::text, quoted(p.worker.target.host),
+         "host of the Compute backend the gateway calls"},
+        {"backend", "port", kind::integer, std::to_string(p.worker.target.port),
+         "port of the Compute backend", 1, 65535},
+        {"backend",
+         "transport",
+         kind::text,
+         quoted(transport_text(p.worker.target.transport)),
+         "Thrift transport: \"framed\" or \"buffered\" (must match the backend)",
+         0,
+         0,
+         {"framed", "buffered"}},
+        {"backend", "pool-size", kind::integer, std::to_string(p.workers),
+         "blocking workers = backend connections; keep pool-size x gateways <= backend threads", 1,
+         1024},
+        {"backend", "queue-size", kind::integer, std::to_string(p.queue_limit),
+         "calls waiting for a free worker; beyond it the client gets 503", 0, 1'000'000},
+        {"backend", "connect-timeout", kind::duration,
+         duration_text(p.worker.target.connect_timeout), "time to connect to the backend", 1,
+         max_ms},
+        {"backend", "call-timeout", kind::duration, duration_text(p.worker.target.call_timeout),
+         "longest a single call may take (the request's deadline may cut it shorter)", 1, max_ms},
+        {"backend", "backoff-initial", kind::duration, duration_text(p.worker.backoff_initial),
+         "after a failed connect, wait this long before the next (doubling)", 1, max_ms},
+        {"backend", "backoff-max", kind::duration, duration_text(p.worker.backoff_max),
+         "longest wait between connect attempts", 1, max_ms},
+        {"compute-server", "address", kind::text, quoted(s.address),
+         "IP address the Compute backend listens on"},
+        {"compute-server", "port", kind::integer, std::to_string(s.port),
+         "TCP port of the Compute backend; 0 picks a free port", 0, 65535},
+        {"compute-server", "threads", kind::integer, std::to_string(s.threads),
+         "TThreadPoolServer threads = connections served at once", 1, 4096},
+        {"compute-server",
+         "transport",
+         kind::text,
+         quoted(transport_text(s.transport)),
+         "Thrift transport: \"framed\" or \"buffered\"",
+         0,
+         0,
+         {"framed", "buffered"}},
     };
   }();
   return all;
@@ -115,9 +128,12 @@ const std::vector<spec>& specs() {
 
 const char* type_word(kind k) {
   switch (k) {
-    case kind::integer: return "integer";
-    case kind::text: return "string";
-    case kind::duration: return "duration";
+  case kind::integer:
+    return "integer";
+  case kind::text:
+    return "string";
+  case kind::duration:
+    return "duration";
   }
   return "value";
 }
@@ -138,7 +154,9 @@ std::string describe_parse_error(const caf::error& err) {
   return text;
 }
 
-std::string str(caf::string_view v) { return std::string(v.data(), v.size()); }
+std::string str(caf::string_view v) {
+  return std::string(v.data(), v.size());
+}
 
 const spec* find_spec(const std::string& key) {
   for (const auto& s : specs())
@@ -150,9 +168,12 @@ const spec* find_spec(const std::string& key) {
 std::string type_hint(const caf::config_option& opt) {
   if (const spec* s = find_spec(str(opt.full_name()))) {
     switch (s->type) {
-      case kind::integer: return "an integer";
-      case kind::text: return "a quoted string";
-      case kind::duration: return "a duration such as 500ms or 5s";
+    case kind::integer:
+      return "an integer";
+    case kind::text:
+      return "a quoted string";
+    case kind::duration:
+      return "a duration such as 500ms or 5s";
     }
   }
   return "a value of type " + str(opt.type_name());
@@ -164,9 +185,15 @@ app_config::app_config() {
   for (const auto& s : specs()) {
     caf::config_option_adder add{custom_options_, s.group};
     switch (s.type) {
-      case kind::integer: add.add<std::int64_t>(s.name, s.help); break;
-      case kind::text: add.add<std::string>(s.name, s.help); break;
-      case kind::duration: add.add<caf::timespan>(s.name, s.help); break;
+    case kind::integer:
+      add.add<std::int64_t>(s.name, s.help);
+      break;
+    case kind::text:
+      add.add<std::string>(s.name, s.help);
+      break;
+    case kind::duration:
+      add.add<caf::timespan>(s.name, s.help);
+      break;
     }
   }
 }
@@ -209,8 +236,8 @@ std::optional<std::string> app_config::check_argument(const std::string& arg) co
   }
   auto parsed = opt->parse(arg.substr(eq + 1));
   if (!parsed)
-    return "option '--" + name + "' must be " + type_hint(*opt) + ", got '" +
-           arg.substr(eq + 1) + "'";
+    return "option '--" + name + "' must be " + type_hint(*opt) + ", got '" + arg.substr(eq + 1) +
+           "'";
   return std::nullopt;
 }
 
@@ -218,39 +245,38 @@ std::optional<std::string> app_config::check_ranges() const {
   for (const auto& s : specs()) {
     auto key = s.key();
     switch (s.type) {
-      case kind::integer: {
-        auto v = caf::get_or(content, key, std::stoll(s.fallback));
-        if (v < s.min || v > s.max)
-          return "'" + key + "' is " + std::to_string(v) + ", must be between " +
-                 std::to_string(s.min) + " and " + std::to_string(s.max);
+    case kind::integer: {
+      auto v = caf::get_or(content, key, std::stoll(s.fallback));
+      if (v < s.min || v > s.max)
+        return "'" + key + "' is " + std::to_string(v) + ", must be between " +
+               std::to_string(s.min) + " and " + std::to_string(s.max);
+      break;
+    }
+    case kind::duration: {
+      auto v = caf::get_or(content, key, caf::timespan{0});
+      if (!caf::get_if<caf::timespan>(&content, key))
         break;
-      }
-      case kind::duration: {
-        auto v = caf::get_or(content, key, caf::timespan{0});
-        if (!caf::get_if<caf::timespan>(&content, key))
-          break;
-        auto ms = std::chrono::duration_cast<milliseconds>(v).count();
-        if (ms < s.min || ms > s.max)
-          return "'" + key + "' is " + std::to_string(ms) + "ms, must be between " +
-                 duration_text(milliseconds(s.min)) + " and " + duration_text(milliseconds(s.max));
+      auto ms = std::chrono::duration_cast<milliseconds>(v).count();
+      if (ms < s.min || ms > s.max)
+        return "'" + key + "' is " + std::to_string(ms) + "ms, must be between " +
+               duration_text(milliseconds(s.min)) + " and " + duration_text(milliseconds(s.max));
+      break;
+    }
+    case kind::text: {
+      auto v = caf::get_if<std::string>(&content, key);
+      if (!v)
         break;
+      if (v->empty())
+        return "'" + key + "' must not be empty";
+      if (!s.choices.empty() &&
+          std::find(s.choices.begin(), s.choices.end(), *v) == s.choices.end()) {
+        std::string allowed;
+        for (const auto& c : s.choices)
+          allowed += (allowed.empty() ? "\"" : " or \"") + c + "\"";
+        return "'" + key + "' is \"" + *v + "\", must be " + allowed;
       }
-      case kind::text: {
-        auto v = caf::get_if<std::string>(&content, key);
-        if (!v)
-          break;
-        if (v->empty())
-          return "'" + key + "' must not be empty";
-        if (!s.choices.empty() &&
-            std::find(s.choices.begin(), s.choices.end(), *v) == s.choices.end())
-        {
-          std::string allowed;
-          for (const auto& c : s.choices)
-            allowed += (allowed.empty() ? "\"" : " or \"") + c + "\"";
-          return "'" + key + "' is \"" + *v + "\", must be " + allowed;
-        }
-        break;
-      }
+      break;
+    }
     }
   }
   auto lo = caf::get_or(content, "backend.backoff-initial", caf::timespan{0});
@@ -281,14 +307,13 @@ std::string app_config::help_text(const char* program) const {
   return out.str();
 }
 
-std::optional<int> app_config::load(int argc, char** argv, const char* program,
-                                     std::ostream& err) {
+std::optional<int> app_config::load(int argc, char** argv, const char* program, std::ostream& err) {
   std::vector<std::string> args(argv + 1, argv + argc);
   return load(std::move(args), program, err);
 }
 
 std::optional<int> app_config::load(std::vector<std::string> args, const char* program,
-                                     std::ostream& err) {
+                                    std::ostream& err) {
   std::string file;
   bool explicit_file = false;
   bool long_help = false;
@@ -313,7 +338,7 @@ std::optional<int> app_config::load(std::vector<std::string> args, const char* p
   if (!explicit_file) {
     file = default_file;
     if (!std::ifstream{file})
-      file.clear();  // no default file: built-in defaults
+      file.clear(); // no default file: built-in defaults
   }
   if (!file.empty())
     if (auto problem = check_file(file)) {
@@ -353,11 +378,10 @@ namespace {
 
 milliseconds ms(const caf::settings& c, const std::string& key, milliseconds fallback) {
   return std::chrono::duration_cast<milliseconds>(
-    caf::get_or(c, key, caf::timespan{std::chrono::duration_cast<caf::timespan>(fallback)}));
+      caf::get_or(c, key, caf::timespan{std::chrono::duration_cast<caf::timespan>(fallback)}));
 }
 
-template <class T>
-T integer(const caf::settings& c, const std::string& key, T fallback) {
+template <class T> T integer(const caf::settings& c, const std::string& key, T fallback) {
   return static_cast<T>(caf::get_or(c, key, static_cast<std::int64_t>(fallback)));
 }
 

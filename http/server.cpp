@@ -24,8 +24,8 @@ struct server::impl {
   std::atomic<bool> stopped{false};
 
   impl(server_options o, std::shared_ptr<const route_table> r)
-    : opts(std::move(o)), routes(std::move(r)), ioc(static_cast<int>(opts.io_threads)),
-      acceptor(net::make_strand(ioc)) {}
+      : opts(std::move(o)), routes(std::move(r)), ioc(static_cast<int>(opts.io_threads)),
+        acceptor(net::make_strand(ioc)) {}
 
   void do_accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket sock) {
@@ -49,9 +49,11 @@ struct server::impl {
 };
 
 server::server(server_options opts, std::shared_ptr<const route_table> routes)
-  : impl_(std::make_unique<impl>(std::move(opts), std::move(routes))) {}
+    : impl_(std::make_unique<impl>(std::move(opts), std::move(routes))) {}
 
-server::~server() { shutdown(std::chrono::milliseconds(0)); }
+server::~server() {
+  shutdown(std::chrono::milliseconds(0));
+}
 
 std::uint16_t server::start() {
   auto& d = *impl_;
@@ -87,6 +89,8 @@ std::size_t server::shutdown(std::chrono::milliseconds grace) {
   return left;
 }
 
-std::size_t server::connections() const { return impl_->registry->size(); }
+std::size_t server::connections() const {
+  return impl_->registry->size();
+}
 
 } // namespace actorgate::http

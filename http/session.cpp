@@ -68,14 +68,22 @@ private:
 
 method to_method(bhttp::verb v) {
   switch (v) {
-    case bhttp::verb::get: return method::get;
-    case bhttp::verb::head: return method::head;
-    case bhttp::verb::post: return method::post;
-    case bhttp::verb::put: return method::put;
-    case bhttp::verb::delete_: return method::del;
-    case bhttp::verb::patch: return method::patch;
-    case bhttp::verb::options: return method::options;
-    default: return method::other;
+  case bhttp::verb::get:
+    return method::get;
+  case bhttp::verb::head:
+    return method::head;
+  case bhttp::verb::post:
+    return method::post;
+  case bhttp::verb::put:
+    return method::put;
+  case bhttp::verb::delete_:
+    return method::del;
+  case bhttp::verb::patch:
+    return method::patch;
+  case bhttp::verb::options:
+    return method::options;
+  default:
+    return method::other;
   }
 }
 
@@ -109,10 +117,12 @@ response parse_error_response(const beast::error_code& ec, std::string_view head
 session::session(net::ip::tcp::socket&& socket, const server_options& opts,
                  std::shared_ptr<const route_table> routes,
                  std::shared_ptr<session_registry> registry)
-  : stream_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
-    registry_(std::move(registry)), deadline_timer_(stream_.get_executor()) {}
+    : stream_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
+      registry_(std::move(registry)), deadline_timer_(stream_.get_executor()) {}
 
-session::~session() { registry_->remove(this); }
+session::~session() {
+  registry_->remove(this);
+}
 
 void session::run() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
@@ -124,7 +134,7 @@ void session::drain() {
     // Between requests nothing is lost by closing; mid-request the answer is
     // written first and the connection closes after it.
     if (self->phase_ == phase::reading && self->buffer_.size() == 0)
-      self->stream_.cancel();  // the pending read ends, and on_first_bytes closes
+      self->stream_.cancel(); // the pending read ends, and on_first_bytes closes
   });
 }
 
@@ -142,7 +152,7 @@ void session::do_read() {
   parser_->header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
   parser_->body_limit(opts_.max_body_bytes);
   if (buffer_.size() > 0)
-    return do_read_request();  // pipelined: the next request is already here
+    return do_read_request(); // pipelined: the next request is already here
   // Waiting for a request's first byte is the keep-alive idle time; reading
   // the rest of it is bounded separately by read_timeout.
   stream_.expires_after(opts_.idle_timeout);
@@ -173,7 +183,7 @@ void session::on_read(beast::error_code ec, std::size_t) {
     version_ = 11;
     auto data = buffer_.cdata();
     return do_write(parse_error_response(
-      ec, std::string_view(static_cast<const char*>(data.data()), data.size())));
+        ec, std::string_view(static_cast<const char*>(data.data()), data.size())));
   }
   dispatch();
 }
@@ -213,7 +223,7 @@ void session::dispatch() {
   phase_ = phase::awaiting_reply;
   deadline_timer_.expires_at(req.deadline.at());
   deadline_timer_.async_wait(
-    [self = shared_from_this(), seq](beast::error_code e) { self->on_deadline(seq, e); });
+      [self = shared_from_this(), seq](beast::error_code e) { self->on_deadline(seq, e); });
   reply_handle handle{std::make_shared<session_sink>(weak_from_this(), seq)};
   // Non-blocking and thread-safe: the IO thread never waits for an actor.
   caf::anon_send(*match.actor, handle_atom::value, std::move(req), std::move(handle));
@@ -247,15 +257,14 @@ void session::do_write(response r) {
   res_.keep_alive(keep);
   res_.prepare_payload();
   if (head_)
-    res_.body().clear();  // Content-Length stays that of the GET answer
+    res_.body().clear(); // Content-Length stays that of the GET answer
   stream_.expires_after(opts_.write_timeout);
   if (head_) {
     auto sr = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(res_);
-    bhttp::async_write_header(
-      stream_, *sr,
-      [self = shared_from_this(), sr](beast::error_code ec, std::size_t n) {
-        self->on_write(ec, n);
-      });
+    bhttp::async_write_header(stream_, *sr,
+                              [self = shared_from_this(), sr](beast::error_code ec, std::size_t n) {
+                                self->on_write(ec, n);
+                              });
     return;
   }
   bhttp::async_write(stream_, res_,
@@ -285,13 +294,13 @@ void session::do_close() {
 }
 
 void session::do_linger() {
-  stream_.async_read_some(
-    buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-      self->lingered_ += n;
-      if (ec || self->lingered_ > linger_bytes)
-        return self->finish_close();
-      self->do_linger();
-    });
+  stream_.async_read_some(buffer_.prepare(4096),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->lingered_ += n;
+                            if (ec || self->lingered_ > linger_bytes)
+                              return self->finish_close();
+                            self->do_linger();
+                          });
 }
 
 void session::finish_close() {

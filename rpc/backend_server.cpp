@@ -1,7 +1,7 @@
 #include "rpc/backend_server.hpp"
 
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <future>
 #include <stdexcept>
@@ -31,16 +31,16 @@ public:
 // Tells start() the real port once the socket listens (port 0 = ephemeral).
 class ready_signal : public server::TServerEventHandler {
 public:
-  ready_signal(std::shared_ptr<transport::TServerSocket> sock, std::shared_ptr<std::promise<std::uint16_t>> p)
-    : sock_(std::move(sock)), promise_(std::move(p)) {}
+  ready_signal(std::shared_ptr<transport::TServerSocket> sock,
+               std::shared_ptr<std::promise<std::uint16_t>> p)
+      : sock_(std::move(sock)), promise_(std::move(p)) {}
   void preServe() override {
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
     std::uint16_t port = 0;
     if (::getsockname(sock_->getSocketFD(), reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-      port = addr.ss_family == AF_INET6
-               ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
-               : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+      port = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                                        : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
     promise_->set_value(port);
   }
 
@@ -53,7 +53,9 @@ private:
 
 backend_server::backend_server(server_options opts) : opts_(std::move(opts)) {}
 
-backend_server::~backend_server() { stop(); }
+backend_server::~backend_server() {
+  stop();
+}
 
 std::uint16_t backend_server::start() {
   auto sock = std::make_shared<transport::TServerSocket>(opts_.address, opts_.port);
@@ -66,8 +68,8 @@ std::uint16_t backend_server::start() {
   threads->threadFactory(std::make_shared<concurrency::ThreadFactory>());
   threads->start();
   server_ = std::make_shared<server::TThreadPoolServer>(
-    std::make_shared<thrift::ComputeProcessor>(std::make_shared<compute_handler>()), sock, tf,
-    std::make_shared<protocol::TBinaryProtocolFactory>(), threads);
+      std::make_shared<thrift::ComputeProcessor>(std::make_shared<compute_handler>()), sock, tf,
+      std::make_shared<protocol::TBinaryProtocolFactory>(), threads);
 
   auto ready = std::make_shared<std::promise<std::uint16_t>>();
   auto port = ready->get_future();

@@ -14,25 +14,25 @@ using thrift::ComputeClient;
 
 caf::behavior compute_pool(pool_actor* self, pool_options opts) {
   return make_pool_behavior(
-    self, opts,
-    {
-      [=](echo_atom, std::string& msg, deadline due) {
-        return dispatch(self, job{[msg = std::move(msg)](connection& c) {
-                                    ComputeClient client{c.protocol()};
-                                    std::string reply;
-                                    client.echo(reply, msg);
-                                    return caf::make_message(std::move(reply));
-                                  },
-                                  due});
-      },
-      [=](work_atom, std::int32_t cpu_us, deadline due) {
-        return dispatch(self, job{[cpu_us](connection& c) {
-                                    ComputeClient client{c.protocol()};
-                                    return caf::make_message(client.work(cpu_us));
-                                  },
-                                  due});
-      },
-    });
+      self, opts,
+      {
+          [=](echo_atom, std::string& msg, deadline due) {
+            return dispatch(self, job{[msg = std::move(msg)](connection& c) {
+                                        ComputeClient client{c.protocol()};
+                                        std::string reply;
+                                        client.echo(reply, msg);
+                                        return caf::make_message(std::move(reply));
+                                      },
+                                      due});
+          },
+          [=](work_atom, std::int32_t cpu_us, deadline due) {
+            return dispatch(self, job{[cpu_us](connection& c) {
+                                        ComputeClient client{c.protocol()};
+                                        return caf::make_message(client.work(cpu_us));
+                                      },
+                                      due});
+          },
+      });
 }
 
 } // namespace

@@ -27,7 +27,9 @@ bool parse_transport(const std::string& s, transport_kind& out) {
 
 connection::connection(endpoint ep) : ep_(std::move(ep)) {}
 
-connection::~connection() { close(); }
+connection::~connection() {
+  close();
+}
 
 namespace {
 int to_ms(std::chrono::milliseconds t) {
@@ -69,7 +71,9 @@ void connection::close() noexcept {
   socket_.reset();
 }
 
-bool connection::is_open() const { return socket_ && socket_->isOpen(); }
+bool connection::is_open() const {
+  return socket_ && socket_->isOpen();
+}
 
 bool connection::stale() const {
   if (!is_open())

@@ -51,13 +51,13 @@ caf::behavior make_pool_behavior(pool_actor* self, const pool_options& opts,
   self->state.queue_limit = opts.queue_limit;
   for (std::size_t i = 0; i < opts.workers; ++i)
     self->state.idle.push_back(self->spawn<caf::detached + caf::linked>(
-      worker_loop, caf::actor_cast<caf::actor>(self), opts.worker));
+        worker_loop, caf::actor_cast<caf::actor>(self), opts.worker));
   caf::message_handler own{
-    [=](idle_atom) {
-      auto w = caf::actor_cast<caf::actor>(self->current_sender());
-      if (!hand_queued(self, w))
-        self->state.idle.push_back(std::move(w));
-    },
+      [=](idle_atom) {
+        auto w = caf::actor_cast<caf::actor>(self->current_sender());
+        if (!hand_queued(self, w))
+          self->state.idle.push_back(std::move(w));
+      },
   };
   return domain.or_else(own);
 }

@@ -10,7 +10,8 @@
 //   caf::behavior my_pool(pool_actor* self, pool_options o) {
 //     return make_pool_behavior(self, o, {
 //       [=](my_atom, std::string arg, deadline d) {
-//         return dispatch(self, job{[arg](connection& c) { ...; return caf::make_message(r); }, d});
+//         return dispatch(self, job{[arg](connection& c) { ...; return caf::make_message(r); },
+//         d});
 //       }});
 //   }
 #pragma once
@@ -22,11 +23,11 @@
 
 #include <caf/actor.hpp>
 #include <caf/behavior.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/message.hpp>
 #include <caf/message_handler.hpp>
 #include <caf/response_promise.hpp>
 #include <caf/result.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/deadline.hpp"

@@ -16,9 +16,9 @@ namespace actorgate::rpc {
 
 namespace {
 
-using std::chrono::milliseconds;
 using apache::thrift::TException;
 using apache::thrift::transport::TTransportException;
+using std::chrono::milliseconds;
 
 milliseconds ms_left(const deadline& d, milliseconds cap) {
   return std::chrono::duration_cast<milliseconds>(d.remaining_or(cap));
@@ -27,8 +27,8 @@ milliseconds ms_left(const deadline& d, milliseconds cap) {
 class worker {
 public:
   explicit worker(worker_options opts)
-    : opts_(std::move(opts)), conn_(opts_.target), delay_(opts_.backoff_initial),
-      rng_(std::random_device{}()) {}
+      : opts_(std::move(opts)), conn_(opts_.target), delay_(opts_.backoff_initial),
+        rng_(std::random_device{}()) {}
 
   caf::expected<caf::message> run(job& j) {
     if (j.due.expired())
@@ -96,12 +96,12 @@ void worker_loop(caf::blocking_actor* self, caf::actor pool, worker_options opts
   // blocking actor must match itself or shutdown would wait for it forever.
   while (running) {
     self->receive(
-      [&](run_atom, job& j) -> caf::expected<caf::message> {
-        auto result = w.run(j);
-        self->send(pool, idle_atom::value);
-        return result;
-      },
-      [&](caf::exit_msg&) { running = false; });
+        [&](run_atom, job& j) -> caf::expected<caf::message> {
+          auto result = w.run(j);
+          self->send(pool, idle_atom::value);
+          return result;
+        },
+        [&](caf::exit_msg&) { running = false; });
   }
 }
 

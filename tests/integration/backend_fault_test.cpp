@@ -43,7 +43,8 @@ TEST_CASE("backend down -> 502/503 within a second and back up -> 200 without a 
     CHECK(c.get("/ping").body == "pong");
   }
 
-  backend.emplace(std::vector<std::string>{"--compute-server.port=" + std::to_string(backend_port)});
+  backend.emplace(
+      std::vector<std::string>{"--compute-server.port=" + std::to_string(backend_port)});
   REQUIRE(backend->port == backend_port);
   auto start = steady_clock::now();
   unsigned status = 0;

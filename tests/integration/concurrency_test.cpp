@@ -28,8 +28,8 @@ TEST_CASE("500 concurrent requests over 50 connections each get their own answer
           std::string msg = "c" + std::to_string(c) + "-r" + std::to_string(i) + "-%C3%A9";
           auto r = client.get(i % 3 == 2 ? "/ping" : "/echo?msg=" + msg);
           std::string want = i % 3 == 2 ? "pong"
-                                         : "{\"msg\":\"c" + std::to_string(c) + "-r" +
-                                             std::to_string(i) + "-\xC3\xA9\"}";
+                                        : "{\"msg\":\"c" + std::to_string(c) + "-r" +
+                                              std::to_string(i) + "-\xC3\xA9\"}";
           if (r.status == 200 && r.body == want)
             ++ok;
           else

@@ -34,7 +34,8 @@ TEST_CASE("a full pool queue answers 503 with Retry-After at once") {
   // One call runs, one waits in the queue, the third finds the queue full.
   std::vector<std::future<http_reply>> slow;
   for (int i = 0; i < 2; ++i) {
-    slow.push_back(std::async(std::launch::async, [&] { return http_get(gateway.port, "/work?us=400000"); }));
+    slow.push_back(
+        std::async(std::launch::async, [&] { return http_get(gateway.port, "/work?us=400000"); }));
     std::this_thread::sleep_for(50ms);
   }
   auto start = steady_clock::now();

@@ -79,7 +79,7 @@ TEST_CASE("routes: ping echo work and their errors") {
     CHECK(r.status == 200);
     CHECK(r.header("content-length") == "4");
     CHECK(r.body.empty());
-    CHECK(c.get("/ping").body == "pong");  // the connection is still in step
+    CHECK(c.get("/ping").body == "pong"); // the connection is still in step
   }
   SUBCASE("many requests on one keep-alive connection") {
     for (int i = 0; i < 200; ++i) {
@@ -107,18 +107,18 @@ TEST_CASE("routes: malformed HTTP gets a 4xx and the server goes on") {
   CHECK(garbage.rfind("HTTP/1.1 400", 0) == 0);
   auto bad_version = raw_exchange(gateway.port, "GET /ping HTTP/9.9\r\n\r\n");
   CHECK(bad_version.rfind("HTTP/1.1 505", 0) == 0);
-  auto huge_header = raw_exchange(
-    gateway.port, "GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  auto huge_header = raw_exchange(gateway.port, "GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                                    std::string(20000, 'a') + "\r\n\r\n");
   CHECK(huge_header.rfind("HTTP/1.1 431", 0) == 0);
-  auto huge_body = raw_exchange(gateway.port,
-                                "POST /ping HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n");
+  auto huge_body = raw_exchange(
+      gateway.port, "POST /ping HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n");
   CHECK(huge_body.rfind("HTTP/1.1 413", 0) == 0);
   auto no_slash = raw_exchange(gateway.port, "GET ping HTTP/1.1\r\nHost: x\r\n\r\n");
   CHECK(no_slash.rfind("HTTP/1.1 400", 0) == 0);
-  auto pipelined = raw_exchange(gateway.port,
-                                "GET /echo?msg=1 HTTP/1.1\r\nHost: x\r\n\r\n"
-                                "GET /echo?msg=2 HTTP/1.1\r\nHost: x\r\n\r\n"
-                                "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto pipelined =
+      raw_exchange(gateway.port, "GET /echo?msg=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                 "GET /echo?msg=2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                 "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   auto first = pipelined.find(R"({"msg":"1"})");
   auto second = pipelined.find(R"({"msg":"2"})");
   auto third = pipelined.find("pong");

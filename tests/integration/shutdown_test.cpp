@@ -21,7 +21,7 @@ TEST_CASE("SIGTERM during in-flight requests: they complete the gateway exits 0"
   std::vector<std::future<http_reply>> inflight;
   for (int i = 0; i < 4; ++i)
     inflight.push_back(
-      std::async(std::launch::async, [&] { return http_get(gateway.port, "/work?us=400000"); }));
+        std::async(std::launch::async, [&] { return http_get(gateway.port, "/work?us=400000"); }));
   std::this_thread::sleep_for(150ms);
   gateway.proc.signal(SIGTERM);
 
@@ -29,7 +29,7 @@ TEST_CASE("SIGTERM during in-flight requests: they complete the gateway exits 0"
     auto r = f.get();
     CHECK(r.status == 200);
     CHECK(r.body == "{\"checksum\":" + std::to_string(actorgate::rpc::work_checksum(400000)) + "}");
-    CHECK_FALSE(r.keep_alive);  // the answer announces the close
+    CHECK_FALSE(r.keep_alive); // the answer announces the close
   }
   auto rc = gateway.proc.wait(10s);
   REQUIRE(rc.has_value());

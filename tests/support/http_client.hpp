@@ -12,7 +12,7 @@ namespace actorgate::test {
 
 struct http_reply {
   unsigned status = 0;
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::map<std::string, std::string> headers; // lower-case names
   std::string body;
   bool keep_alive = false;
   std::string header(const std::string& lower_name) const;

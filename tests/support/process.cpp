@@ -118,15 +118,21 @@ std::optional<int> process::wait(std::chrono::milliseconds timeout) {
   }
 }
 
-bool process::running() { return pid_ > 0 && !wait(std::chrono::milliseconds(0)); }
+bool process::running() {
+  return pid_ > 0 && !wait(std::chrono::milliseconds(0));
+}
 
 std::string process::output() {
   std::lock_guard<std::mutex> g{mutex_};
   return output_;
 }
 
-std::string gateway_binary() { return ACTORGATE_SERVER_BIN; }
-std::string backend_binary() { return ACTORGATE_BACKEND_BIN; }
+std::string gateway_binary() {
+  return ACTORGATE_SERVER_BIN;
+}
+std::string backend_binary() {
+  return ACTORGATE_BACKEND_BIN;
+}
 
 namespace {
 std::vector<std::string> with(std::vector<std::string> base, const std::vector<std::string>& more) {
@@ -138,20 +144,20 @@ std::vector<std::string> with(std::vector<std::string> base, const std::vector<s
 // Tests pass every setting on the command line and read no config file
 // (--config-file=/dev/null), so the shipped config cannot change them.
 backend_process::backend_process(std::vector<std::string> extra)
-  : proc(backend_binary(),
-         with({"--config-file=/dev/null", "--compute-server.port=0", "--compute-server.threads=16"},
-              extra)),
-    port(proc.wait_for_port()) {
+    : proc(backend_binary(), with({"--config-file=/dev/null", "--compute-server.port=0",
+                                   "--compute-server.threads=16"},
+                                  extra)),
+      port(proc.wait_for_port()) {
   if (port == 0)
     throw std::runtime_error("backend did not start: " + proc.output());
 }
 
 gateway_process::gateway_process(std::uint16_t backend_port, std::vector<std::string> extra)
-  : proc(gateway_binary(), with({"--config-file=/dev/null", "--http.port=0",
-                                 "--backend.port=" + std::to_string(backend_port),
-                                 "--backend.pool-size=8"},
-                                extra)),
-    port(proc.wait_for_port()) {
+    : proc(gateway_binary(),
+           with({"--config-file=/dev/null", "--http.port=0",
+                 "--backend.port=" + std::to_string(backend_port), "--backend.pool-size=8"},
+                extra)),
+      port(proc.wait_for_port()) {
   if (port == 0)
     throw std::runtime_error("gateway did not start: " + proc.output());
 }

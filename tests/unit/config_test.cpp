@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <algorithm>
 
 #include <unistd.h>
 
@@ -58,7 +58,7 @@ TEST_CASE("config: command line values are read into typed settings") {
   CHECK(g.http.request_timeout == std::chrono::milliseconds(250));
   CHECK(g.pool.workers == 3);
   CHECK(g.pool.worker.target.transport == actorgate::rpc::transport_kind::buffered);
-  CHECK(g.http.idle_timeout == std::chrono::seconds(30));  // default kept
+  CHECK(g.http.idle_timeout == std::chrono::seconds(30)); // default kept
   CHECK(cfg.backend().threads == 5);
 }
 
@@ -77,7 +77,8 @@ TEST_CASE("config: file values and the command line overrides the file") {
 TEST_CASE("config: the shipped file loads and keeps the pool within the backend's threads") {
   app_config cfg;
   std::ostringstream err;
-  REQUIRE_FALSE(cfg.load({"--config-file=" ACTORGATE_SOURCE_DIR "/config/actorgate.ini"}, "test", err));
+  REQUIRE_FALSE(
+      cfg.load({"--config-file=" ACTORGATE_SOURCE_DIR "/config/actorgate.ini"}, "test", err));
   CHECK(err.str().empty());
   CHECK(cfg.gateway().pool.workers <= cfg.backend().threads);
   CHECK(cfg.gateway().pool.worker.target.port == cfg.backend().port);
@@ -89,12 +90,11 @@ TEST_CASE("config: bad command line options are one line and exit code 2") {
   check_rejected(load({"--config-file=/dev/null", "--backend.pool-size=0"}), "backend.pool-size");
   check_rejected(load({"--config-file=/dev/null", "--http.port=abc"}), "http.port");
   check_rejected(load({"--config-file=/dev/null", "--http.bogus=1"}), "http.bogus");
-  check_rejected(load({"--config-file=/dev/null", "--backend.transport=udp"}),
-                 "backend.transport");
+  check_rejected(load({"--config-file=/dev/null", "--backend.transport=udp"}), "backend.transport");
   check_rejected(load({"--config-file=/dev/null", "--http.read-timeout=5"}), "http.read-timeout");
-  check_rejected(load({"--config-file=/dev/null", "--backend.backoff-initial=2s",
-                       "--backend.backoff-max=1s"}),
-                 "backend.backoff-initial");
+  check_rejected(
+      load({"--config-file=/dev/null", "--backend.backoff-initial=2s", "--backend.backoff-max=1s"}),
+      "backend.backoff-initial");
   check_rejected(load({"--config-file=/dev/null", "stray"}), "stray");
 }
 
@@ -115,8 +115,9 @@ TEST_CASE("config: bad file contents are one line naming the key exit code 2") {
 TEST_CASE("config: --help lists every option with its default") {
   app_config cfg;
   auto help = cfg.help_text("test");
-  for (const char* line : {"--http.port=<integer>", "(default: 8080)", "--http.request-timeout=<duration>",
-                           "(default: 5s)", "--backend.pool-size=<integer>", "--backend.transport=<string>",
-                           "(default: \"framed\")", "--compute-server.threads=<integer>", "(default: 16)"})
+  for (const char* line :
+       {"--http.port=<integer>", "(default: 8080)", "--http.request-timeout=<duration>",
+        "(default: 5s)", "--backend.pool-size=<integer>", "--backend.transport=<string>",
+        "(default: \"framed\")", "--compute-server.threads=<integer>", "(default: 16)"})
     CHECK_MESSAGE(help.find(line) != std::string::npos, line);
 }

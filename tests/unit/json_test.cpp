@@ -18,7 +18,9 @@ TEST_CASE("JSON strings are escaped and keep UTF-8") {
   CHECK(json_quote("h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80") ==
         "\"h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80\"");
   // Invalid UTF-8 becomes U+FFFD instead of producing invalid JSON.
-  CHECK(json_quote("a\xFF" "b") == "\"a\xEF\xBF\xBD" "b\"");
+  CHECK(json_quote("a\xFF"
+                   "b") == "\"a\xEF\xBF\xBD"
+                           "b\"");
   CHECK(json_quote("\xC3") == "\"\xEF\xBF\xBD\"");
 }
 
