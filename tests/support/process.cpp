@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <exception>
 #include <regex>
+
+#include <doctest/doctest.h>
 #include <stdexcept>
 
 extern char** environ;
@@ -132,6 +135,19 @@ std::string gateway_binary() {
 }
 std::string backend_binary() {
   return ACTORGATE_BACKEND_BIN;
+}
+
+void stop_and_check(process& p, const char* what) {
+  if (!p.running())
+    return;  // the test ended it and checked what it wanted
+  p.signal(SIGTERM);
+  auto rc = p.wait(std::chrono::seconds(15));
+  if (std::uncaught_exceptions() > 0)
+    return;
+  if (!rc)
+    FAIL_CHECK(what << " did not exit within 15 s of SIGTERM");
+  else if (*rc != 0)
+    FAIL_CHECK(what << " exited with " << *rc << " after SIGTERM");
 }
 
 namespace {

@@ -53,9 +53,14 @@ private:
 std::string gateway_binary();
 std::string backend_binary();
 
+/// Ends `p` with SIGTERM if it still runs, and fails the current test unless
+/// it exits 0: under the sanitizers, a leak or error report at exit counts.
+void stop_and_check(process& p, const char* what);
+
 /// A backend on an ephemeral port with `extra` arguments.
 struct backend_process {
   explicit backend_process(std::vector<std::string> extra = {});
+  ~backend_process() { stop_and_check(proc, "compute-backend"); }
   process proc;
   std::uint16_t port = 0;
 };
@@ -63,6 +68,7 @@ struct backend_process {
 /// A gateway on an ephemeral port, pointed at `backend_port`.
 struct gateway_process {
   gateway_process(std::uint16_t backend_port, std::vector<std::string> extra = {});
+  ~gateway_process() { stop_and_check(proc, "actorgate-server"); }
   process proc;
   std::uint16_t port = 0;
 };
