@@ -4,24 +4,33 @@ namespace actorgate {
 
 reply_sink::~reply_sink() = default;
 
-reply_handle::reply_handle(std::shared_ptr<reply_sink> sink) : slot_(std::make_shared<slot>()) {
-  slot_->sink = std::move(sink);
+reply_handle::reply_handle(reply_sink* sink) : sink_(sink) {
+  if (sink_)
+    sink_->refs_.fetch_add(1, std::memory_order_relaxed);
+}
+
+reply_handle::reply_handle(const reply_handle& other) noexcept : sink_(other.sink_) {
+  if (sink_)
+    sink_->refs_.fetch_add(1, std::memory_order_relaxed);
+}
+
+reply_handle::~reply_handle() {
+  if (!sink_ || sink_->refs_.fetch_sub(1, std::memory_order_acq_rel) != 1)
+    return;
+  if (!sink_->done_.exchange(true, std::memory_order_acq_rel))
+    sink_->deliver(response::error(500, "request dropped without an answer"));
+  delete sink_;
 }
 
 bool reply_handle::answer(response r) const {
-  if (!slot_ || slot_->done.exchange(true, std::memory_order_acq_rel))
+  if (!sink_ || sink_->done_.exchange(true, std::memory_order_acq_rel))
     return false;
-  slot_->sink->deliver(std::move(r));
+  sink_->deliver(std::move(r));
   return true;
 }
 
 bool reply_handle::answered() const {
-  return slot_ && slot_->done.load(std::memory_order_acquire);
-}
-
-reply_handle::slot::~slot() {
-  if (!done.load(std::memory_order_acquire) && sink)
-    sink->deliver(response::error(500, "request dropped without an answer"));
+  return sink_ && sink_->done_.load(std::memory_order_acquire);
 }
 
 } // namespace actorgate

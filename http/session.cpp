@@ -4,13 +4,14 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <caf/send.hpp>
 
 #include "actors/atoms.hpp"
 #include "actors/reply_handle.hpp"
+#include "http/serialize.hpp"
 #include "http/target.hpp"
 
 namespace actorgate::http {
@@ -56,6 +57,8 @@ namespace {
 class session_sink final : public reply_sink {
 public:
   session_sink(std::weak_ptr<session> s, std::uint64_t seq) : session_(std::move(s)), seq_(seq) {}
+
+protected:
   void deliver(response r) noexcept override {
     if (auto s = session_.lock())
       s->post_reply(seq_, std::move(r));
@@ -114,7 +117,7 @@ response parse_error_response(const beast::error_code& ec, std::string_view head
 
 // ---- session ------------------------------------------------------------------
 
-session::session(net::ip::tcp::socket&& socket, const server_options& opts,
+session::session(socket_type&& socket, const server_options& opts,
                  std::shared_ptr<const route_table> routes,
                  std::shared_ptr<session_registry> registry)
     : stream_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
@@ -178,7 +181,7 @@ void session::on_read(beast::error_code ec, std::size_t) {
       ec == beast::error::timeout || ec == net::error::eof || ec == net::error::connection_reset)
     return do_close();
   if (ec) {
-    keep_alive_ = false;
+    close_after_write_ = true;
     head_ = false;
     version_ = 11;
     auto data = buffer_.cdata();
@@ -191,6 +194,7 @@ void session::on_read(beast::error_code ec, std::size_t) {
 void session::dispatch() {
   auto& msg = parser_->get();
   keep_alive_ = msg.keep_alive();
+  close_after_write_ = false;
   version_ = msg.version();
   head_ = msg.method() == bhttp::verb::head;
 
@@ -198,7 +202,7 @@ void session::dispatch() {
   req.method = to_method(msg.method());
   parsed_target target;
   if (!parse_target(msg.target(), target)) {
-    keep_alive_ = false;
+    close_after_write_ = true;
     return do_write(response::error(400, "malformed request target"));
   }
   if (req.method == method::other)
@@ -224,7 +228,7 @@ void session::dispatch() {
   deadline_timer_.expires_at(req.deadline.at());
   deadline_timer_.async_wait(
       [self = shared_from_this(), seq](beast::error_code e) { self->on_deadline(seq, e); });
-  reply_handle handle{std::make_shared<session_sink>(weak_from_this(), seq)};
+  auto handle = make_reply_handle<session_sink>(weak_from_this(), seq);
   // Non-blocking and thread-safe: the IO thread never waits for an actor.
   caf::anon_send(*match.actor, handle_atom::value, std::move(req), std::move(handle));
 }
@@ -240,39 +244,21 @@ void session::on_reply(std::uint64_t seq, response r) {
   if (phase_ != phase::awaiting_reply || seq != seq_)
     return;
   deadline_timer_.cancel();
-  do_write(std::move(r));
+  do_write(r);
 }
 
-void session::do_write(response r) {
+void session::do_write(const response& r) {
   phase_ = phase::writing;
-  bool keep = keep_alive_ && !draining_ && !registry_->draining();
-  res_ = {};
-  res_.version(version_);
-  res_.result(r.status);
-  res_.set(bhttp::field::server, "actorgate");
-  res_.set(bhttp::field::content_type, r.content_type);
-  for (auto& h : r.headers)
-    res_.set(h.name, h.value);
-  res_.body() = std::move(r.body);
-  res_.keep_alive(keep);
-  res_.prepare_payload();
-  if (head_)
-    res_.body().clear(); // Content-Length stays that of the GET answer
+  bool keep = keep_alive_ && !close_after_write_ && !draining_ && !registry_->draining();
+  close_after_write_ = !keep;
+  serialize(r, wire_options{version_, keep, head_}, out_);
   stream_.expires_after(opts_.write_timeout);
-  if (head_) {
-    auto sr = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(res_);
-    bhttp::async_write_header(stream_, *sr,
-                              [self = shared_from_this(), sr](beast::error_code ec, std::size_t n) {
-                                self->on_write(ec, n);
-                              });
-    return;
-  }
-  bhttp::async_write(stream_, res_,
-                     beast::bind_front_handler(&session::on_write, shared_from_this()));
+  net::async_write(stream_, net::buffer(out_),
+                   beast::bind_front_handler(&session::on_write, shared_from_this()));
 }
 
 void session::on_write(beast::error_code ec, std::size_t) {
-  if (ec || !res_.keep_alive())
+  if (ec || close_after_write_)
     return do_close();
   do_read();
 }

@@ -1,19 +1,24 @@
 // session: one HTTP connection (private to http/). Follows Beast's
-// advanced_server: do_x/on_x pairs on a strand, a deadline on every read and
-// write. Requests are answered in order, one at a time.
+// advanced_server: do_x/on_x pairs, a deadline on every read and write.
+// Requests are answered in order, one at a time. Each session lives on one
+// IO thread's io_context, so its handlers never run concurrently and need no
+// strand; replies from actors are posted into that io_context.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <unordered_map>
 
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -25,6 +30,12 @@ namespace actorgate::http {
 
 namespace beast = boost::beast;
 namespace net = boost::asio;
+
+using executor = net::io_context::executor_type;
+using socket_type = net::basic_stream_socket<net::ip::tcp, executor>;
+using stream_type = beast::basic_stream<net::ip::tcp, executor>;
+using timer_type = net::basic_waitable_timer<std::chrono::steady_clock,
+                                             net::wait_traits<std::chrono::steady_clock>, executor>;
 
 class session;
 
@@ -46,7 +57,7 @@ private:
 
 class session : public std::enable_shared_from_this<session> {
 public:
-  session(net::ip::tcp::socket&& socket, const server_options& opts,
+  session(socket_type&& socket, const server_options& opts,
           std::shared_ptr<const route_table> routes, std::shared_ptr<session_registry> registry);
   ~session();
 
@@ -57,7 +68,7 @@ public:
   void post_reply(std::uint64_t seq, response r);
 
 private:
-  enum class phase { idle, reading, awaiting_reply, writing, lingering, closed };
+  enum class phase { reading, awaiting_reply, writing, lingering, closed };
   static constexpr std::chrono::milliseconds linger_time{1000};
   static constexpr std::size_t linger_bytes = 256 * 1024;
 
@@ -68,23 +79,24 @@ private:
   void dispatch();
   void on_deadline(std::uint64_t seq, beast::error_code ec);
   void on_reply(std::uint64_t seq, response r);
-  void do_write(response r);
+  void do_write(const response& r);
   void on_write(beast::error_code ec, std::size_t n);
   void do_close();
   void do_linger();
   void finish_close();
 
-  beast::tcp_stream stream_;
+  stream_type stream_;
   beast::flat_buffer buffer_;
   const server_options& opts_;
   std::shared_ptr<const route_table> routes_;
   std::shared_ptr<session_registry> registry_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
-  beast::http::response<beast::http::string_body> res_;
-  net::steady_timer deadline_timer_;
-  phase phase_ = phase::idle;
+  std::string out_; // the response on the wire; capacity is reused
+  timer_type deadline_timer_;
+  phase phase_ = phase::reading;
   std::uint64_t seq_ = 0;
   bool keep_alive_ = false;
+  bool close_after_write_ = false;
   bool head_ = false;
   unsigned version_ = 11;
   bool draining_ = false;

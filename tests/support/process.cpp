@@ -139,7 +139,7 @@ std::string backend_binary() {
 
 void stop_and_check(process& p, const char* what) {
   if (!p.running())
-    return;  // the test ended it and checked what it wanted
+    return; // the test ended it and checked what it wanted
   p.signal(SIGTERM);
   auto rc = p.wait(std::chrono::seconds(15));
   if (std::uncaught_exceptions() > 0)

@@ -12,21 +12,30 @@ using namespace actorgate;
 
 namespace {
 
-struct recording_sink : reply_sink {
+struct record {
   std::mutex m;
   std::vector<response> got;
+  int sinks_alive = 0;
+};
+
+// Lives as long as the handles do; writes what it gets into a record that
+// outlives it.
+struct recording_sink : reply_sink {
+  explicit recording_sink(std::shared_ptr<record> r) : rec(std::move(r)) { ++rec->sinks_alive; }
+  ~recording_sink() override { --rec->sinks_alive; }
   void deliver(response r) noexcept override {
-    std::lock_guard<std::mutex> g{m};
-    got.push_back(std::move(r));
+    std::lock_guard<std::mutex> g{rec->m};
+    rec->got.push_back(std::move(r));
   }
+  std::shared_ptr<record> rec;
 };
 
 } // namespace
 
 TEST_CASE("a reply handle answers exactly once") {
-  auto sink = std::make_shared<recording_sink>();
+  auto sink = std::make_shared<record>();
   {
-    reply_handle h{sink};
+    auto h = make_reply_handle<recording_sink>(sink);
     reply_handle copy = h;
     CHECK_FALSE(h.answered());
     CHECK(h.answer(response::text(200, "first")));
@@ -37,14 +46,18 @@ TEST_CASE("a reply handle answers exactly once") {
   }
   REQUIRE(sink->got.size() == 1);
   CHECK(sink->got[0].body == "first");
+  CHECK(sink->sinks_alive == 0); // the last handle freed the sink
 }
 
 TEST_CASE("a reply handle dropped unanswered answers 500 once") {
-  auto sink = std::make_shared<recording_sink>();
+  auto sink = std::make_shared<record>();
   {
-    reply_handle h{sink};
+    auto h = make_reply_handle<recording_sink>(sink);
     reply_handle copy = h;
-    (void)copy;
+    reply_handle moved = std::move(copy);
+    reply_handle assigned;
+    assigned = moved;
+    CHECK(sink->got.empty());
   }
   REQUIRE(sink->got.size() == 1);
   CHECK(sink->got[0].status == 500);
@@ -53,10 +66,10 @@ TEST_CASE("a reply handle dropped unanswered answers 500 once") {
 
 TEST_CASE("concurrent answers: exactly one wins") {
   for (int round = 0; round < 50; ++round) {
-    auto sink = std::make_shared<recording_sink>();
+    auto sink = std::make_shared<record>();
     std::atomic<int> wins{0};
     {
-      reply_handle h{sink};
+      auto h = make_reply_handle<recording_sink>(sink);
       std::vector<std::thread> threads;
       for (int i = 0; i < 4; ++i)
         threads.emplace_back([h, i, &wins] {

@@ -1,0 +1,50 @@
+#include "http/serialize.hpp"
+
+#include <boost/beast/http/status.hpp>
+
+namespace actorgate::http {
+
+namespace {
+
+void append_clean(std::string& out, const std::string& s) {
+  auto start = out.size();
+  out += s;
+  for (auto i = start; i < out.size(); ++i)
+    if (out[i] == '\r' || out[i] == '\n' || out[i] == '\0')
+      out[i] = ' ';
+}
+
+void append_header(std::string& out, const std::string& name, const std::string& value) {
+  append_clean(out, name);
+  out += ": ";
+  append_clean(out, value);
+  out += "\r\n";
+}
+
+} // namespace
+
+void serialize(const response& r, const wire_options& o, std::string& out) {
+  out.clear();
+  out += o.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(r.status);
+  out += ' ';
+  auto reason =
+      boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(r.status));
+  out.append(reason.data(), reason.size());
+  out += "\r\nServer: actorgate\r\n";
+  append_header(out, "Content-Type", r.content_type);
+  for (const auto& h : r.headers)
+    append_header(out, h.name, h.value);
+  out += "Content-Length: ";
+  out += std::to_string(r.body.size());
+  out += "\r\n";
+  if (!o.keep_alive && o.version >= 11)
+    out += "Connection: close\r\n";
+  else if (o.keep_alive && o.version == 10)
+    out += "Connection: keep-alive\r\n";
+  out += "\r\n";
+  if (!o.head)
+    out += r.body;
+}
+
+} // namespace actorgate::http
