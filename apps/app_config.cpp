@@ -176,7 +176,10 @@ std::string type_hint(const caf::config_option& opt) {
       return "a duration such as 500ms or 5s";
     }
   }
-  return "a value of type " + str(opt.type_name());
+  auto type = str(opt.type_name());
+  if (type == "atom")
+    return "an atom in single quotes, e.g. 'sharing'";
+  return "a value of type " + type;
 }
 
 } // namespace

@@ -1,9 +1,10 @@
 // plain-beast-server: the HTTP ceiling. A single-threaded Boost.Beast
 // HTTP/1.1 keep-alive server that answers GET /ping with "pong" inside the
-// session, with no actor hop, so the gateway's /ping can be compared with
-// the cheapest server built from the same HTTP library on the same machine.
-// It keeps the gateway's per-read/write deadlines so that the difference
-// measured is the actor hop, not the timers.
+// session, with no actor hop: the cheapest /ping server built from the same
+// HTTP library on the same machine. It parses with Beast's parser and keeps
+// a deadline on every read and write, as the gateway does, but writes a
+// response prepared once, so no per-request serialization can make the
+// ceiling lower than the gateway it bounds.
 //
 //   plain-beast-server 127.0.0.1 0   ->  "plain-beast-server listening on 127.0.0.1:PORT"
 #include <csignal>
@@ -15,11 +16,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 namespace {
 
@@ -30,6 +31,19 @@ using tcp = net::ip::tcp;
 
 constexpr auto io_timeout = std::chrono::seconds(30);
 
+// Built once: the ceiling must not pay for serializing a response.
+std::string answer(const char* status, const char* body, bool keep_alive) {
+  std::string b = body;
+  return std::string("HTTP/1.1 ") + status +
+         "\r\nServer: plain-beast-server\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         "Content-Length: " +
+         std::to_string(b.size()) + (keep_alive ? "" : "\r\nConnection: close") + "\r\n\r\n" + b;
+}
+const std::string pong_keep_alive = answer("200 OK", "pong", true);
+const std::string pong_close = answer("200 OK", "pong", false);
+const std::string not_found_keep_alive = answer("404 Not Found", "not found", true);
+const std::string not_found_close = answer("404 Not Found", "not found", false);
+
 class session : public std::enable_shared_from_this<session> {
 public:
   explicit session(tcp::socket&& s) : stream_(std::move(s)) {}
@@ -37,10 +51,9 @@ public:
   void do_read() {
     req_ = {};
     stream_.expires_after(io_timeout);
-    bhttp::async_read(stream_, buffer_, req_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->on_read(ec);
-                      });
+    bhttp::async_read(
+        stream_, buffer_, req_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
 private:
@@ -48,21 +61,16 @@ private:
     if (ec)
       return close();
     bool ping = req_.method() == bhttp::verb::get && req_.target() == "/ping";
-    res_ = {};
-    res_.version(req_.version());
-    res_.result(ping ? bhttp::status::ok : bhttp::status::not_found);
-    res_.set(bhttp::field::server, "plain-beast-server");
-    res_.set(bhttp::field::content_type, "text/plain; charset=utf-8");
-    res_.body() = ping ? "pong" : "not found";
-    res_.keep_alive(req_.keep_alive());
-    res_.prepare_payload();
+    keep_alive_ = req_.keep_alive();
+    const std::string& out = ping ? (keep_alive_ ? pong_keep_alive : pong_close)
+                                  : (keep_alive_ ? not_found_keep_alive : not_found_close);
     stream_.expires_after(io_timeout);
-    bhttp::async_write(stream_, res_,
-                       [self = shared_from_this()](beast::error_code e, std::size_t) {
-                         if (e || !self->res_.keep_alive())
-                           return self->close();
-                         self->do_read();
-                       });
+    net::async_write(stream_, net::buffer(out),
+                     [self = shared_from_this()](beast::error_code e, std::size_t) {
+                       if (e || !self->keep_alive_)
+                         return self->close();
+                       self->do_read();
+                     });
   }
 
   void close() {
@@ -74,7 +82,7 @@ private:
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   bhttp::request<bhttp::string_body> req_;
-  bhttp::response<bhttp::string_body> res_;
+  bool keep_alive_ = true;
 };
 
 void do_accept(tcp::acceptor& acceptor) {

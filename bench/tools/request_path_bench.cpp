@@ -74,13 +74,14 @@ struct completions {
   }
 };
 
-// One per request, as the session creates one per request.
+// One per request, as the session allocates one per request.
 class counting_sink final : public reply_sink {
 public:
   explicit counting_sink(completions& c) : c_(c) {}
-  void deliver(response r) noexcept override { c_.arrive(r); }
 
 private:
+  void deliver(response r) noexcept override { c_.arrive(r); }
+
   completions& c_;
 };
 
@@ -92,7 +93,7 @@ void send_one(const caf::actor& route, completions& c) {
   req.headers.reserve(1);
   req.headers.push_back({"Host", "127.0.0.1:8080"});
   req.deadline = deadline::after(std::chrono::seconds(5));
-  reply_handle handle{std::make_shared<counting_sink>(c)};
+  auto handle = make_reply_handle<counting_sink>(c);
   caf::anon_send(route, handle_atom::value, std::move(req), std::move(handle));
 }
 

@@ -5,6 +5,8 @@
 //
 //   thrift-load --port=9090 --threads=8 --call=work --us=200 --duration=5
 //   -> tool=thrift-load call=work threads=8 calls=... errors=0 rps=... p50_us=... ...
+#include <time.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -89,7 +91,6 @@ void run_thread(const settings& s, start_gate& gate, std::atomic<std::int64_t>& 
                 thread_result& r) {
   const std::int64_t expected = actorgate::rpc::work_checksum(s.us);
   connection conn{s.target};
-  // Rebuilt on every (re)connect: a client is bound to one protocol object.
   std::unique_ptr<actorgate::rpc::thrift::ComputeClient> client;
   auto fail = [&r](const std::string& what) {
     if (r.errors++ == 0)
@@ -102,38 +103,42 @@ void run_thread(const settings& s, start_gate& gate, std::atomic<std::int64_t>& 
     fail(std::string("connect: ") + e.what());
   }
   auto start = gate.arrive_and_wait();
+  if (!client) {
+    r.finished = start;
+    return;
+  }
   auto end = start + duration_cast<steady_clock::duration>(s.run_for);
   r.ns.reserve(1 << 16);
-  while (steady_clock::now() < end) {
+  // Any failure fails the whole run, so a thread stops at its first one
+  // instead of measuring reconnects.
+  while (r.errors == 0 && steady_clock::now() < end) {
     if (s.max_calls > 0 && claimed.fetch_add(1, std::memory_order_relaxed) >= s.max_calls)
       break;
-    if (!conn.is_open()) {
-      try {
-        conn.open(s.target.connect_timeout);
-        client = std::make_unique<actorgate::rpc::thrift::ComputeClient>(conn.protocol());
-      } catch (const std::exception& e) {
-        fail(std::string("reconnect: ") + e.what());
-        std::this_thread::sleep_for(milliseconds(10));
-        continue;
-      }
-    }
     auto t0 = steady_clock::now();
     try {
       call_once(*client, s, expected);
-      r.ns.push_back(static_cast<std::uint64_t>(duration_cast<nanoseconds>(steady_clock::now() - t0).count()));
+      r.ns.push_back(
+          static_cast<std::uint64_t>(duration_cast<nanoseconds>(steady_clock::now() - t0).count()));
     } catch (const std::exception& e) {
       fail(e.what());
-      // A failed call may leave the connection out of step: never reuse it.
-      conn.close();
     }
   }
   r.finished = steady_clock::now();
 }
 
+// This process's CPU time: the client side's cost of a call, to compare with
+// the gateway's CPU per request (the gateway runs the same client code).
+double process_cpu_seconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 settings parse(int argc, char** argv) {
-  bench::args a{argc, argv,
-                {"host", "port", "threads", "call", "us", "msg", "duration", "calls",
-                 "transport", "timeout-ms"}};
+  bench::args a{argc,
+                argv,
+                {"host", "port", "threads", "call", "us", "msg", "duration", "calls", "transport",
+                 "timeout-ms"}};
   settings s;
   s.target.host = a.text("host", "127.0.0.1");
   s.target.port = static_cast<std::uint16_t>(a.integer("port", 9090));
@@ -158,6 +163,8 @@ settings parse(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // Thrift logs every socket error itself; failures are reported once below.
+  apache::thrift::GlobalOutput.setOutputFunction([](const char*) {});
   settings s;
   try {
     s = parse(argc, argv);
@@ -175,8 +182,10 @@ int main(int argc, char** argv) {
   for (auto& r : results)
     threads.emplace_back([&s, &gate, &claimed, &r] { run_thread(s, gate, claimed, r); });
   auto start = gate.arrive_and_wait();
+  auto cpu0 = process_cpu_seconds();
   for (auto& t : threads)
     t.join();
+  auto cpu = process_cpu_seconds() - cpu0;
 
   std::vector<std::uint64_t> all;
   std::int64_t errors = 0;
@@ -192,12 +201,15 @@ int main(int argc, char** argv) {
   double seconds = duration<double>(finished - start).count();
   auto calls = static_cast<std::int64_t>(all.size());
   auto lat = bench::summarize(all);
-  std::cout << std::fixed << std::setprecision(1) << "tool=thrift-load call=" << (s.work ? "work" : "echo")
+  std::cout << std::fixed << std::setprecision(1)
+            << "tool=thrift-load call=" << (s.work ? "work" : "echo")
             << " us=" << (s.work ? s.us : 0) << " threads=" << s.threads << " requests=" << calls
             << " errors=" << errors << " duration_s=" << std::setprecision(3) << seconds
             << std::setprecision(1) << " rps=" << (seconds > 0 ? calls / seconds : 0.0)
             << " p50_us=" << lat.p50_us << " p99_us=" << lat.p99_us << " p999_us=" << lat.p999_us
-            << " max_us=" << lat.max_us << std::endl;
+            << " max_us=" << lat.max_us << std::setprecision(2) << " client_cpu_s=" << cpu
+            << " client_cpu_us_per_call="
+            << (calls > 0 ? cpu * 1e6 / static_cast<double>(calls) : 0.0) << std::endl;
   if (errors > 0) {
     std::cerr << "thrift-load: " << errors << " failed calls; first: " << first_error << "\n";
     return 1;
