@@ -121,6 +121,15 @@ const std::vector<spec>& specs() {
          0,
          0,
          {"framed", "buffered"}},
+        {"compute-server", "recv-timeout", kind::duration, duration_text(s.recv_timeout),
+         "a connection silent for this long is closed (frees its thread)", 1, max_ms},
+        {"compute-server", "send-timeout", kind::duration, duration_text(s.send_timeout),
+         "a client not reading its reply for this long is dropped", 1, max_ms},
+        {"compute-server", "max-string-bytes", kind::integer, std::to_string(s.max_string_bytes),
+         "largest string a request may declare (bytes)", 1, 1 << 30},
+        {"compute-server", "max-container-items", kind::integer,
+         std::to_string(s.max_container_items), "largest list/set/map a request may declare", 1,
+         1 << 30},
     };
   }();
   return all;
@@ -433,6 +442,10 @@ rpc::server_options app_config::backend() const {
   s.port = integer(c, "compute-server.port", s.port);
   s.threads = integer(c, "compute-server.threads", s.threads);
   s.transport = transport(c, "compute-server.transport", s.transport);
+  s.recv_timeout = ms(c, "compute-server.recv-timeout", s.recv_timeout);
+  s.send_timeout = ms(c, "compute-server.send-timeout", s.send_timeout);
+  s.max_string_bytes = integer(c, "compute-server.max-string-bytes", s.max_string_bytes);
+  s.max_container_items = integer(c, "compute-server.max-container-items", s.max_container_items);
   return s;
 }
 

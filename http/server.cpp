@@ -97,6 +97,7 @@ std::size_t server::shutdown(std::chrono::milliseconds grace) {
   while (d.registry->size() > 0 && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   auto left = d.registry->size();
+  d.registry->close();
   d.guards.clear();
   for (auto& ctx : d.contexts)
     ctx->stop();

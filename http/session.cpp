@@ -35,6 +35,19 @@ std::size_t session_registry::size() const {
   return live_.size();
 }
 
+void session_registry::post_reply(const std::weak_ptr<session>& to, std::uint64_t seq, response r) {
+  std::shared_lock<std::shared_mutex> g{post_mutex_};
+  if (closed_)
+    return;
+  if (auto s = to.lock())
+    s->post_reply(seq, std::move(r));
+}
+
+void session_registry::close() {
+  std::unique_lock<std::shared_mutex> g{post_mutex_};
+  closed_ = true;
+}
+
 void session_registry::drain_all() {
   draining_.store(true, std::memory_order_release);
   std::vector<std::shared_ptr<session>> all;
@@ -56,15 +69,16 @@ namespace {
 // that went away must not keep its session alive.
 class session_sink final : public reply_sink {
 public:
-  session_sink(std::weak_ptr<session> s, std::uint64_t seq) : session_(std::move(s)), seq_(seq) {}
+  session_sink(std::shared_ptr<session_registry> reg, std::weak_ptr<session> s, std::uint64_t seq)
+      : registry_(std::move(reg)), session_(std::move(s)), seq_(seq) {}
 
 protected:
   void deliver(response r) noexcept override {
-    if (auto s = session_.lock())
-      s->post_reply(seq_, std::move(r));
+    registry_->post_reply(session_, seq_, std::move(r));
   }
 
 private:
+  std::shared_ptr<session_registry> registry_;
   std::weak_ptr<session> session_;
   std::uint64_t seq_;
 };
@@ -136,7 +150,7 @@ void session::drain() {
     self->draining_ = true;
     // Between requests nothing is lost by closing; mid-request the answer is
     // written first and the connection closes after it.
-    if (self->phase_ == phase::reading && self->buffer_.size() == 0)
+    if (self->awaiting_first_byte_)
       self->stream_.cancel(); // the pending read ends, and on_first_bytes closes
   });
 }
@@ -159,11 +173,13 @@ void session::do_read() {
   // Waiting for a request's first byte is the keep-alive idle time; reading
   // the rest of it is bounded separately by read_timeout.
   stream_.expires_after(opts_.idle_timeout);
+  awaiting_first_byte_ = true;
   stream_.async_read_some(buffer_.prepare(4096),
                           beast::bind_front_handler(&session::on_first_bytes, shared_from_this()));
 }
 
 void session::on_first_bytes(beast::error_code ec, std::size_t n) {
+  awaiting_first_byte_ = false;
   if (ec)
     return do_close();
   buffer_.commit(n);
@@ -228,7 +244,7 @@ void session::dispatch() {
   deadline_timer_.expires_at(req.deadline.at());
   deadline_timer_.async_wait(
       [self = shared_from_this(), seq](beast::error_code e) { self->on_deadline(seq, e); });
-  auto handle = make_reply_handle<session_sink>(weak_from_this(), seq);
+  auto handle = make_reply_handle<session_sink>(registry_, weak_from_this(), seq);
   // Non-blocking and thread-safe: the IO thread never waits for an actor.
   caf::anon_send(*match.actor, handle_atom::value, std::move(req), std::move(handle));
 }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
@@ -49,7 +50,18 @@ public:
   void drain_all();
   bool draining() const { return draining_.load(std::memory_order_acquire); }
 
+  /// Posts a reply to its session unless the server closed: after close()
+  /// the IO threads are gone, and neither a post into their io_contexts nor
+  /// a session's last reference may be taken from another thread.
+  void post_reply(const std::weak_ptr<session>& to, std::uint64_t seq, response r);
+  void close();
+
 private:
+  // Posters hold post_mutex_ shared, close() takes it exclusively. Separate
+  // from mutex_: a poster may drop a session's last reference, and
+  // ~session takes mutex_ to unregister.
+  std::shared_mutex post_mutex_;
+  bool closed_ = false; // guarded by post_mutex_
   mutable std::mutex mutex_;
   std::unordered_map<session*, std::weak_ptr<session>> live_;
   std::atomic<bool> draining_{false};
@@ -64,8 +76,9 @@ public:
   void run();
   /// Called on any thread: closes if idle, else closes after the answer.
   void drain();
-  /// Called on any thread by the reply sink.
+  /// Runs on_reply on this session's IO thread; call via the registry.
   void post_reply(std::uint64_t seq, response r);
+  std::shared_ptr<session_registry> registry() const { return registry_; }
 
 private:
   enum class phase { reading, awaiting_reply, writing, lingering, closed };
@@ -100,6 +113,7 @@ private:
   bool head_ = false;
   unsigned version_ = 11;
   bool draining_ = false;
+  bool awaiting_first_byte_ = false;
   std::size_t lingered_ = 0;
 };
 

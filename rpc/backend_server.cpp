@@ -59,6 +59,8 @@ backend_server::~backend_server() {
 
 std::uint16_t backend_server::start() {
   auto sock = std::make_shared<transport::TServerSocket>(opts_.address, opts_.port);
+  sock->setRecvTimeout(static_cast<int>(opts_.recv_timeout.count()));
+  sock->setSendTimeout(static_cast<int>(opts_.send_timeout.count()));
   std::shared_ptr<transport::TTransportFactory> tf;
   if (opts_.transport == transport_kind::framed)
     tf = std::make_shared<transport::TFramedTransportFactory>();
@@ -69,7 +71,9 @@ std::uint16_t backend_server::start() {
   threads->start();
   server_ = std::make_shared<server::TThreadPoolServer>(
       std::make_shared<thrift::ComputeProcessor>(std::make_shared<compute_handler>()), sock, tf,
-      std::make_shared<protocol::TBinaryProtocolFactory>(), threads);
+      std::make_shared<protocol::TBinaryProtocolFactory>(opts_.max_string_bytes,
+                                                         opts_.max_container_items, false, true),
+      threads);
 
   auto ready = std::make_shared<std::promise<std::uint16_t>>();
   auto port = ready->get_future();

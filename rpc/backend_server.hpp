@@ -6,6 +6,7 @@
 //   srv.stop();                          // stops accepting, joins
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -26,6 +27,16 @@ struct server_options {
   /// ThreadManager workers: one per open client connection (not per call).
   std::size_t threads = 16;
   transport_kind transport = transport_kind::framed;
+  /// A connection that sends nothing for this long is closed, so idle or
+  /// stalled clients cannot hold the (per-connection) threads forever.
+  std::chrono::milliseconds recv_timeout{60'000};
+  /// A client that does not read its reply for this long is dropped.
+  std::chrono::milliseconds send_timeout{10'000};
+  /// Largest string or binary field a request may declare: without it a
+  /// 4-byte length makes the server allocate up to 2 GiB.
+  std::int32_t max_string_bytes = 16 * 1024 * 1024;
+  /// Largest list, set or map a request may declare.
+  std::int32_t max_container_items = 1'000'000;
 };
 
 class backend_server {

@@ -39,8 +39,20 @@ caf::result<caf::message> dispatch(pool_actor* self, job j) {
     promise.delegate(w, run_atom::value, std::move(j));
     return promise;
   }
-  if (st.queue.size() >= st.queue_limit)
-    return make_error(backend_errc::overloaded);
+  if (st.queue.size() >= st.queue_limit) {
+    // Jobs whose deadline passed while every worker was busy no longer count.
+    auto& q = st.queue;
+    for (auto i = q.begin(); i != q.end();) {
+      if (i->work.due.expired()) {
+        i->promise.deliver(make_error(backend_errc::timeout, "deadline passed in the queue"));
+        i = q.erase(i);
+      } else {
+        ++i;
+      }
+    }
+    if (q.size() >= st.queue_limit)
+      return make_error(backend_errc::overloaded);
+  }
   auto promise = self->make_response_promise();
   st.queue.push_back({std::move(j), promise});
   return promise;
@@ -49,9 +61,13 @@ caf::result<caf::message> dispatch(pool_actor* self, job j) {
 caf::behavior make_pool_behavior(pool_actor* self, const pool_options& opts,
                                  caf::message_handler domain) {
   self->state.queue_limit = opts.queue_limit;
+  auto stop = std::make_shared<std::atomic<bool>>(false);
+  // However the pool ends, its workers see the flag within a second, even
+  // if CAF 0.17 loses the exit message to a detached actor during shutdown.
+  self->attach_functor([stop] { stop->store(true); });
   for (std::size_t i = 0; i < opts.workers; ++i)
     self->state.idle.push_back(self->spawn<caf::detached + caf::linked>(
-        worker_loop, caf::actor_cast<caf::actor>(self), opts.worker));
+        worker_loop, caf::actor_cast<caf::actor>(self), opts.worker, stop));
   caf::message_handler own{
       [=](idle_atom) {
         auto w = caf::actor_cast<caf::actor>(self->current_sender());

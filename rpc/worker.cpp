@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include <caf/after.hpp>
 #include <caf/blocking_actor.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/expected.hpp>
@@ -89,7 +90,8 @@ private:
 
 } // namespace
 
-void worker_loop(caf::blocking_actor* self, caf::actor pool, worker_options opts) {
+void worker_loop(caf::blocking_actor* self, caf::actor pool, worker_options opts,
+                 std::shared_ptr<std::atomic<bool>> stop) {
   worker w{std::move(opts)};
   bool running = true;
   // Linked to the pool: the pool's exit arrives here as an exit_msg, which a
@@ -101,7 +103,8 @@ void worker_loop(caf::blocking_actor* self, caf::actor pool, worker_options opts
           self->send(pool, idle_atom::value);
           return result;
         },
-        [&](caf::exit_msg&) { running = false; });
+        [&](caf::exit_msg&) { running = false; },
+        caf::after(std::chrono::seconds(1)) >> [&] { running = !stop->load(); });
   }
 }
 

@@ -2,6 +2,9 @@
 // pool's jobs on it, one at a time, on its own thread.
 #pragma once
 
+#include <atomic>
+#include <memory>
+
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
 #include <caf/fwd.hpp>
@@ -17,6 +20,8 @@ using idle_atom = caf::atom_constant<caf::atom("ag_idle")>;
 
 /// Connects lazily, reconnects with exponential backoff after a transport
 /// error, and bounds every call by the job's deadline.
-void worker_loop(caf::blocking_actor* self, caf::actor pool, worker_options opts);
+/// Runs until an exit message arrives or `stop` is set.
+void worker_loop(caf::blocking_actor* self, caf::actor pool, worker_options opts,
+                 std::shared_ptr<std::atomic<bool>> stop);
 
 } // namespace actorgate::rpc

@@ -75,12 +75,23 @@ http_reply http_get(std::uint16_t port, const std::string& target) {
   return c.get(target);
 }
 
-std::string raw_exchange(std::uint16_t port, const std::string& bytes,
-                         std::chrono::milliseconds timeout) {
+struct raw_connection::impl {
   net::io_context ioc;
   beast::tcp_stream stream{ioc};
-  stream.connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), port});
-  net::write(stream.socket(), net::buffer(bytes));
+};
+
+raw_connection::raw_connection(std::uint16_t port) : impl_(std::make_unique<impl>()) {
+  impl_->stream.connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), port});
+}
+
+raw_connection::~raw_connection() = default;
+
+void raw_connection::send(const std::string& bytes) {
+  net::write(impl_->stream.socket(), net::buffer(bytes));
+}
+
+std::string raw_connection::read_all(std::chrono::milliseconds timeout) {
+  auto& stream = impl_->stream;
   std::string out;
   char buf[4096];
   stream.expires_after(timeout);
@@ -92,8 +103,17 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes,
     });
   };
   read_more();
-  ioc.run();
+  impl_->ioc.restart();
+  impl_->ioc.run();
   return out;
+}
+
+std::string raw_exchange(std::uint16_t port, const std::string& bytes,
+                         std::chrono::milliseconds timeout) {
+  raw_connection c{port};
+  if (!bytes.empty())
+    c.send(bytes);
+  return c.read_all(timeout);
 }
 
 } // namespace actorgate::test

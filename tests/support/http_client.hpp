@@ -35,6 +35,20 @@ private:
 /// GET on a fresh connection.
 http_reply http_get(std::uint16_t port, const std::string& target);
 
+/// A raw TCP connection for sending bytes in pieces.
+class raw_connection {
+public:
+  explicit raw_connection(std::uint16_t port);
+  ~raw_connection();
+  void send(const std::string& bytes);
+  /// Everything read until the server closes or `timeout` passes.
+  std::string read_all(std::chrono::milliseconds timeout);
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
 /// Connects, writes `bytes`, and returns everything read until the server
 /// closes or `timeout` passes.
 std::string raw_exchange(std::uint16_t port, const std::string& bytes,

@@ -1,0 +1,184 @@
+# Starting, watching and stopping the processes under test. Sourced by
+# bench/run.sh. Every process started is remembered and stopped on exit.
+
+STARTED_PIDS=()
+CLK_TCK=$(getconf CLK_TCK)
+
+# start_listening NAME LOG CMD...: starts CMD and waits for its "listening on
+# ADDR:PORT" line; sets LISTEN_PID and LISTEN_PORT.
+start_listening() {
+  local name=$1 log=$2
+  shift 2
+  "$@" >"$log" 2>&1 &
+  LISTEN_PID=$!
+  STARTED_PIDS+=("$LISTEN_PID")
+  for _ in $(seq 100); do
+    LISTEN_PORT=$(grep -m1 -oE 'listening on [a-z:/]*[0-9.]+:[0-9]+' "$log" | grep -oE '[0-9]+$' || true)
+    [[ -n $LISTEN_PORT ]] && return 0
+    kill -0 "$LISTEN_PID" 2>/dev/null || fail "$name exited at start: $(tail -5 "$log")"
+    sleep 0.1
+  done
+  fail "$name did not print 'listening on' within 10 s: $(tail -5 "$log")"
+}
+
+# A port nobody listens on, for servers that cannot report an ephemeral one.
+free_port() {
+  local p
+  for _ in $(seq 50); do
+    p=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+  done
+  fail "no free port found"
+}
+
+# children PID: the direct children of PID (nginx's workers).
+children() {
+  local f line rest
+  for f in /proc/[0-9]*/stat; do
+    read -r line <"$f" 2>/dev/null || continue
+    rest=${line##*) }
+    read -r _ ppid _ <<<"$rest"
+    if [[ $ppid == "$1" ]]; then
+      f=${f#/proc/}
+      echo "${f%/stat}"
+    fi
+  done
+}
+
+# start_nginx DIR: nginx-light with 2 workers answering /ping, config in DIR;
+# sets NGINX_PIDS (master first) and NGINX_PORT.
+start_nginx() {
+  local dir=$1
+  NGINX_PORT=$(free_port)
+  mkdir -p "$dir"
+  # keepalive_requests: nginx closes a connection after 1000 requests by
+  # default; the gateway never does, so the baseline must not either.
+  cat >"$dir/nginx.conf" <<CONF
+daemon off;
+worker_processes 2;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 60s;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location = /ping { default_type text/plain; return 200 "pong"; }
+  }
+}
+CONF
+  nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/stdout.log" 2>&1 &
+  local master=$!
+  local -a workers
+  STARTED_PIDS+=("$master")
+  for _ in $(seq 100); do
+    mapfile -t workers < <(children "$master")
+    if ((${#workers[@]} == 2)) && (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null; then
+      # shellcheck disable=SC2034 # read by run.sh
+      NGINX_PIDS="$master ${workers[*]}"
+      return 0
+    fi
+    kill -0 "$master" 2>/dev/null || fail "nginx exited at start: $(cat "$dir/error.log" "$dir/stdout.log" 2>/dev/null | tail -5)"
+    sleep 0.1
+  done
+  fail "nginx did not start within 10 s"
+}
+
+# stop PID: SIGTERM, then SIGKILL after 15 s.
+stop() {
+  kill -TERM "$1" 2>/dev/null || return 0
+  for _ in $(seq 150); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# stop_started PID: stops one process started here and forgets it.
+stop_started() {
+  local keep=() p
+  stop "$1"
+  for p in "${STARTED_PIDS[@]}"; do
+    [[ $p == "$1" ]] || keep+=("$p")
+  done
+  STARTED_PIDS=("${keep[@]}")
+}
+
+stop_all() {
+  local i
+  for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
+    stop "${STARTED_PIDS[i]}"
+  done
+  STARTED_PIDS=()
+}
+
+# alive NAME PID...: fails the benchmark if a server under test died.
+alive() {
+  local name=$1 p
+  shift
+  for p in "$@"; do
+    kill -0 "$p" 2>/dev/null || fail "$name (pid $p) died during the benchmark"
+  done
+}
+
+# cpu_ticks PID...: user + system CPU time of the processes, in clock ticks.
+cpu_ticks() {
+  local p line rest total=0
+  local -a f
+  for p in "$@"; do
+    read -r line <"/proc/$p/stat" || fail "process $p is gone"
+    rest=${line##*) }
+    # After "pid (comm) ": state is field 1, utime 12, stime 13.
+    read -r -a f <<<"$rest"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+
+# cpu_seconds TICKS0 TICKS1
+cpu_seconds() { calc "($2 - $1) / $CLK_TCK"; }
+
+# rss_kb PID...: summed VmRSS.
+rss_kb() {
+  local p total=0 kb
+  for p in "$@"; do
+    kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status") || fail "process $p is gone"
+    total=$((total + kb))
+  done
+  echo "$total"
+}
+
+# busy_percent SECONDS: share of all CPUs not idle over SECONDS.
+busy_percent() {
+  local a b
+  a=$(awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat)
+  sleep "$1"
+  b=$(awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ");
+    t = y[1] - x[1]; i = y[2] - x[2]; printf "%.0f", (t > 0 ? 100 * (t - i) / t : 0) }'
+}
+
+# machine_ticks: user + nice + system time of all CPUs, in clock ticks. IRQ
+# and softirq time are left out: the kernel charges our own loopback traffic
+# there, not to any process, and it must not look like someone else's load.
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4; exit }' /proc/stat; }
+
+# read_reaped VAR: sets VAR to the CPU time of this shell's finished children
+# (the load generators run in the foreground), in clock ticks. Never call it
+# inside $(...): a forked shell starts with its children's times at zero.
+read_reaped() {
+  local f
+  f=$(mktemp)
+  times >"$f"
+  printf -v "$1" '%s' "$(awk -v hz="$CLK_TCK" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) {
+    split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] } printf "%d", t * hz + 0.5 }' "$f")"
+  rm -f "$f"
+}

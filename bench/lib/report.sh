@@ -1,0 +1,265 @@
+# The results page: medians, the table, the ratios with their targets, the
+# plot. Sourced by bench/run.sh, which sets RAW, MED, REPORT, PLOT, LOGS,
+# RUNS, DURATION, WARMUP, HOLD, CONNECTIONS, POOL, CONFIG, BUSY_AT_START,
+# ARGS_TEXT.
+
+# m SCENARIO KEY: the median, or "-" if the scenario or key is missing.
+m() {
+  local line v
+  line=$(grep -m1 "^scenario=$1 " "$MED" || true)
+  v=$(kv "$line" "$2")
+  echo "${v:--}"
+}
+
+# Scenario rows of the table: name|what was measured.
+TABLE_ROWS=(
+  "gw-ping-64|gateway GET /ping"
+  "nginx-ping-64|nginx GET /ping"
+  "beast-ping-64|plain Beast GET /ping (HTTP ceiling)"
+  "gw-ping-4|gateway GET /ping"
+  "nginx-ping-4|nginx GET /ping"
+  "beast-ping-4|plain Beast GET /ping"
+  "gw-echo-64|gateway GET /echo?msg=hello"
+  "gw-echo-4|gateway GET /echo?msg=hello"
+  "direct-echo|thrift-load echo(\"hello\") (backend ceiling)"
+  "gw-work200-64|gateway GET /work?us=200"
+  "gw-work200-4|gateway GET /work?us=200"
+  "direct-work200|thrift-load work(200) (backend ceiling)"
+  "gw-mixed-ping-4|gateway GET /ping while /work?us=20000 saturates"
+  "gw-mixed-work20000-32|gateway GET /work?us=20000 (the saturating load)"
+  "nginx-mixed-ping-4|nginx GET /ping while thrift-load work(20000) saturates"
+  "direct-mixed-work20000|thrift-load work(20000) (the saturating load)"
+  "nginx-mixed8-ping-4|nginx GET /ping while thrift-load work(20000) saturates with pool-size threads"
+  "direct-mixed8-work20000|thrift-load work(20000) with pool-size threads (the saturating load)"
+)
+
+# Display units: µs -> ms, kB -> MB (10^6 bytes), plain numbers.
+ms() { if [[ $1 == - ]]; then echo -; else fmt 3 "$1 / 1000"; fi; }
+mb() { if [[ $1 == - ]]; then echo -; else fmt 1 "$1 * 1024 / 1e6"; fi; }
+num() { if [[ $2 == - ]]; then echo -; else fmt "$1" "$2"; fi; }
+
+# verdict VALUE OP TARGET: "met" or "not met" (OP is >= or <=).
+verdict() {
+  [[ $1 == - ]] && { echo "not measured"; return; }
+  awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN {
+    ok = op == ">=" ? v >= t : v <= t; print ok ? "met" : "not met" }'
+}
+
+sum() { if [[ $1 == - || $2 == - ]]; then echo -; else calc "$1 + $2"; fi; }
+
+held_increase_mb() {
+  local before held
+  before=$(m gw-hold rss_before_kb)
+  held=$(m gw-hold server_rss_kb)
+  if [[ $before == - || $held == - ]]; then echo -; else calc "($held - $before) * 1024 / 1e6"; fi
+}
+
+ratio() { if [[ $1 == - || $2 == - ]]; then echo -; else calc "$1 / $2"; fi; }
+
+machine_section() {
+  local mem os
+  mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+  os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
+  cat <<MD
+## Machine
+
+| | |
+|---|---|
+| CPUs (nproc) | $(nproc) |
+| CPU model | $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) |
+| kernel | $(uname -r) |
+| memory | $mem |
+| OS | $os |
+| compiler | $(g++ --version | head -n 1) |
+| wrk | $(wrk --version 2>&1 | head -n 1 | awk '{ print $2 }') |
+| nginx | $(nginx -v 2>&1 | sed 's/.*nginx\///') |
+| CPU busy before the start (other processes) | ${BUSY_AT_START}% |
+
+Load generators share the 2 cores with the servers they measure, as in
+every baseline here, so the ratios compare like with like.
+MD
+}
+
+results_table() {
+  local row scen what
+  echo "| scenario | what | conns | rps | p50 ms | p99 ms | p99.9 ms | errors | server RSS MB | server CPU s | server CPU µs/req | backend CPU s |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for row in "${TABLE_ROWS[@]}"; do
+    IFS='|' read -r scen what <<<"$row"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+      "$scen" "$what" "$(m "$scen" conns)" "$(num 0 "$(m "$scen" rps)")" \
+      "$(ms "$(m "$scen" p50_us)")" "$(ms "$(m "$scen" p99_us)")" "$(ms "$(m "$scen" p999_us)")" \
+      "$(m "$scen" errors)" "$(mb "$(m "$scen" server_rss_kb)")" \
+      "$(num 2 "$(m "$scen" server_cpu_s)")" "$(num 1 "$(m "$scen" cpu_us_per_req)")" \
+      "$(num 2 "$(m "$scen" backend_cpu_s)")"
+  done
+  echo
+  echo "Server = the process answering HTTP (gateway, nginx master + 2 workers, or"
+  echo "plain-beast-server); \"-\" for the direct Thrift runs, which have no HTTP server."
+}
+
+ratios_section() {
+  local ping echo_r composed work mixed rss http_ceiling backend_ceiling
+  http_ceiling=$(m beast-ping-64 rps)
+  backend_ceiling=$(m direct-echo rps)
+  composed=-
+  if [[ $http_ceiling != - && $backend_ceiling != - ]]; then
+    composed=$(calc "1 / (1 / $http_ceiling + 1 / $backend_ceiling)")
+  fi
+  ping=$(ratio "$(m gw-ping-64 rps)" "$(m nginx-ping-64 rps)")
+  echo_r=$(ratio "$(m gw-echo-64 rps)" "$composed")
+  work=$(ratio "$(m gw-work200-64 rps)" "$(m direct-work200 rps)")
+  mixed=$(ratio "$(m gw-mixed-ping-4 p99_us)" "$(m nginx-mixed-ping-4 p99_us)")
+  rss=$(m gw-hold server_rss_kb)
+  [[ $rss != - ]] && rss=$(calc "$rss * 1024 / 1e6")
+  cat <<MD
+## Ratios
+
+| ratio | value | target | verdict |
+|---|---:|---|---|
+| gateway /ping rps ÷ nginx /ping rps (64 conns) | $(num 3 "$ping") | ≥ 0.75 | $(verdict "$ping" ">=" 0.75) |
+| gateway /echo rps ÷ composed ceiling (64 conns) | $(num 3 "$echo_r") | ≥ 0.75 | $(verdict "$echo_r" ">=" 0.75) |
+| gateway /work?us=200 rps ÷ direct work(200) rps ($POOL threads) | $(num 3 "$work") | ≥ 0.90 | $(verdict "$work" ">=" 0.9) |
+| gateway mixed /ping p99 ÷ nginx mixed /ping p99 | $(num 3 "$mixed") | ≤ 1.00 (gateway ≤ nginx) | $(verdict "$mixed" "<=" 1) |
+| gateway RSS holding $CONNECTIONS keep-alive connections (total; fresh gateway) | $(num 1 "$rss") MB | ≤ 100 MB | $(verdict "$rss" "<=" 100) |
+
+Composed ceiling for /echo = 1 / (1 / HTTP ceiling + 1 / backend ceiling)
+= 1 / (1 / $(num 0 "$http_ceiling") + 1 / $(num 0 "$backend_ceiling")) = $(num 0 "$composed") rps,
+where the HTTP ceiling is plain-beast-server's /ping rps at 64 connections and
+the backend ceiling is thrift-load's echo rps at $POOL threads (the gateway's
+pool size).
+
+Without a target, for context:
+
+| ratio | value |
+|---|---:|
+| gateway /ping rps ÷ plain Beast /ping rps (64 conns) | $(num 2 "$(ratio "$(m gw-ping-64 rps)" "$(m beast-ping-64 rps)")") |
+| gateway /ping rps ÷ nginx /ping rps (4 conns) | $(num 2 "$(ratio "$(m gw-ping-4 rps)" "$(m nginx-ping-4 rps)")") |
+| gateway /ping p50 ÷ nginx /ping p50 (4 conns) | $(num 2 "$(ratio "$(m gw-ping-4 p50_us)" "$(m nginx-ping-4 p50_us)")") |
+| gateway ÷ nginx server CPU per /ping request (64 conns) | $(num 2 "$(ratio "$(m gw-ping-64 cpu_us_per_req)" "$(m nginx-ping-64 cpu_us_per_req)")") |
+| gateway mixed /ping p50 ÷ nginx mixed /ping p50 | $(num 2 "$(ratio "$(m gw-mixed-ping-4 p50_us)" "$(m nginx-mixed-ping-4 p50_us)")") |
+| gateway mixed /ping p99 ÷ nginx mixed /ping p99, backend saturated by $POOL threads (as the gateway's pool does) | $(num 2 "$(ratio "$(m gw-mixed-ping-4 p99_us)" "$(m nginx-mixed8-ping-4 p99_us)")") |
+| gateway CPU per /echo ÷ (Beast CPU per /ping + thrift-load CPU per echo) | $(num 2 "$(ratio "$(m gw-echo-64 cpu_us_per_req)" "$(sum "$(m beast-ping-64 cpu_us_per_req)" "$(m direct-echo client_cpu_us_per_call)")")") |
+| gateway CPU per /work?us=200 ÷ (Beast CPU per /ping + thrift-load CPU per work) | $(num 2 "$(ratio "$(m gw-work200-64 cpu_us_per_req)" "$(sum "$(m beast-ping-64 cpu_us_per_req)" "$(m direct-work200 client_cpu_us_per_call)")")") |
+| gateway RSS increase for $CONNECTIONS connections (held − before) | $(num 1 "$(held_increase_mb)") MB |
+| RSS of the gateway that served every other scenario, at its last run | $(mb "$(m gw-mixed-ping-4 server_rss_kb)") MB |
+
+CPU per request counts the whole server process (the gateway includes its
+Thrift workers); thrift-load's own CPU stands for the client half that the
+gateway runs in-process.
+MD
+}
+
+hold_section() {
+  cat <<MD
+## $CONNECTIONS idle keep-alive connections (hold-connections)
+
+Each run starts a gateway of its own (same config) that has served only one
+/ping, so the figures are the connections' cost; the gateway that ran the
+other scenarios keeps whatever its heap grew to (see its RSS column above).
+
+| | median of $RUNS |
+|---|---:|
+| connections held (answered /ping before and after the hold) | $(m gw-hold held) of $(m gw-hold connections) |
+| gateway RSS before | $(mb "$(m gw-hold rss_before_kb)") MB |
+| gateway RSS while holding | $(mb "$(m gw-hold server_rss_kb)") MB |
+| gateway RSS after they closed | $(mb "$(m gw-hold rss_after_kb)") MB |
+| RSS per connection | $(num 2 "$(m gw-hold rss_per_conn_kb)") kB |
+| time to open them all (one after the other, each with a /ping) | $(num 2 "$(m gw-hold open_s)") s |
+| gateway CPU over the whole test | $(num 2 "$(m gw-hold server_cpu_s)") s |
+MD
+}
+
+request_path_section() {
+  cat <<MD
+## Request path without the network (request-path-bench)
+
+A request for the ping route actor, built as the session builds it and sent
+with anon_send and a reply handle, in one process, same [scheduler] settings.
+
+| mode | requests in flight | ns / request | operator new calls / request |
+|---|---:|---:|---:|
+| batch | $(m request-path-batch window) | $(num 0 "$(m request-path-batch ns_per_req)") | $(num 2 "$(m request-path-batch allocs_per_req)") |
+| sequential | 1 | $(num 0 "$(m request-path-sequential ns_per_req)") | $(num 2 "$(m request-path-sequential allocs_per_req)") |
+MD
+}
+
+# Runs during which other processes used more than 5% of the machine.
+interference_section() {
+  local limit
+  limit=$(calc "0.05 * $(nproc) * $DURATION")
+  echo "## Interference"
+  echo
+  echo "CPU time the machine spent during a measured run on anything other than"
+  echo "that run's server, backend and load generator (user + system, all CPUs)."
+  awk -v limit="$limit" '
+    { s = ""; r = ""; o = ""
+      for (i = 1; i <= NF; i++) {
+        if (index($i, "scenario=") == 1) s = substr($i, 10)
+        if (index($i, "run=") == 1) r = substr($i, 5)
+        if (index($i, "other_cpu_s=") == 1) o = substr($i, 13) + 0 }
+      if (s == "" || o == "") next
+      n++; if (o > max) max = o
+      if (o > limit) bad = bad sprintf("- %s run %s: %.2f s\n", s, r, o) }
+    END {
+      printf "Largest: %.2f s over %d runs. ", max, n
+      if (bad == "") printf "No run above %.2f s (5%% of the machine).\n", limit
+      else printf "Runs above %.2f s (5%% of the machine), whose figures are suspect:\n\n%s", limit, bad }
+  ' "$RAW"
+}
+
+write_report() {
+  local date=$1
+  awk -f "$(dirname "${BASH_SOURCE[0]}")/medians.awk" "$RAW" >"$MED"
+  {
+    echo "# actorgate benchmark, $date"
+    echo
+    echo "\`bench/run.sh${ARGS_TEXT}\`: each figure is the median of $RUNS run(s) of ${DURATION} s"
+    echo "(first run of each scenario after a ${WARMUP} s warm-up). Config: \`$CONFIG\`"
+    echo "(pool $POOL workers, backend $(ini_value "$CONFIG" compute-server threads) threads,"
+    echo "scheduler.max-threads $(ini_value "$CONFIG" scheduler max-threads), $(ini_value "$CONFIG" http io-threads) IO thread)."
+    echo "Per-run data: \`$(basename "$FINAL_RAW")\`; latency plot: \`$(basename "$PLOT")\`."
+    echo
+    machine_section
+    echo
+    echo "## Results"
+    echo
+    results_table
+    echo
+    ratios_section
+    echo
+    hold_section
+    echo
+    request_path_section
+    echo
+    interference_section
+    echo
+    echo "![latency percentiles]($(basename "$PLOT"))"
+  } >"$REPORT"
+}
+
+write_plot() {
+  local data="$LOGS/latency.dat" row scen label
+  # Latency runs for the plot: scenario|label.
+  local rows=(
+    "gw-ping-4|gateway /ping"
+    "beast-ping-4|Beast /ping"
+    "nginx-ping-4|nginx /ping"
+    "gw-echo-4|gateway /echo"
+    "direct-echo|thrift echo (${POOL} thr)"
+    "gw-work200-4|gateway /work?us=200"
+    "direct-work200|thrift work(200) (${POOL} thr)"
+    "gw-mixed-ping-4|gateway /ping, mixed"
+    "nginx-mixed-ping-4|nginx /ping, mixed (32 thr)"
+    "nginx-mixed8-ping-4|nginx /ping, mixed (${POOL} thr)"
+  )
+  : >"$data"
+  for row in "${rows[@]}"; do
+    IFS='|' read -r scen label <<<"$row"
+    [[ $(m "$scen" p50_us) == - ]] && continue
+    printf '"%s" %s %s %s\n' "$label" "$(ms "$(m "$scen" p50_us)")" \
+      "$(ms "$(m "$scen" p99_us)")" "$(ms "$(m "$scen" p999_us)")" >>"$data"
+  done
+  gnuplot -e "datafile='$data'; outfile='$PLOT'; heading='actorgate latency percentiles, 4 connections (direct Thrift: $POOL threads), median of $RUNS runs'" \
+    "$(dirname "${BASH_SOURCE[0]}")/latency.gp" || fail "gnuplot could not draw $PLOT"
+}
