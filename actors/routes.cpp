@@ -13,11 +13,12 @@ namespace actorgate {
 
 namespace {
 
-// A backend call's CAF timeout: the request's own deadline. The session
-// answers 504 at the deadline anyway; this bound only frees the actor's state.
-caf::duration call_timeout(const deadline& d) {
-  return caf::duration{d.remaining() + std::chrono::milliseconds(100)};
-}
+// Backend calls carry no CAF request timeout: each timeout is a timer in
+// CAF's clock thread, a wake-up per request. They need none: the worker
+// bounds every call by the request's deadline and always answers, a dead
+// pool makes CAF answer with an error, and the session answers 504 at the
+// deadline in any case.
+constexpr auto no_timeout = caf::infinite;
 
 } // namespace
 
@@ -37,7 +38,7 @@ caf::behavior echo_route(caf::event_based_actor* self, caf::actor compute) {
           h.answer(response::error(400, "missing query parameter 'msg'"));
           return;
         }
-        self->request(compute, call_timeout(req.deadline), echo_atom::value, *msg, req.deadline)
+        self->request(compute, no_timeout, echo_atom::value, *msg, req.deadline)
             .then(
                 [h](const std::string& reply) {
                   h.answer(response::json(200, "{\"msg\":" + json_quote(reply) + "}"));
@@ -67,8 +68,8 @@ caf::behavior work_route(caf::event_based_actor* self, caf::actor compute) {
                                             std::to_string(work_us_max)));
           return;
         }
-        self->request(compute, call_timeout(req.deadline), work_atom::value,
-                      static_cast<std::int32_t>(n), req.deadline)
+        self->request(compute, no_timeout, work_atom::value, static_cast<std::int32_t>(n),
+                      req.deadline)
             .then(
                 [h](std::int64_t checksum) {
                   h.answer(response::json(200, "{\"checksum\":" + std::to_string(checksum) + "}"));

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <iostream>
+#include <shared_mutex>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/scheduler/abstract_coordinator.hpp>
 
 #include "http/session.hpp"
 
@@ -15,33 +18,80 @@ namespace actorgate::http {
 
 using tcp = net::ip::tcp;
 
-// One io_context per IO thread: a session stays on the thread that accepted
-// it, so its handlers are serialized without a strand and the executor type
-// is concrete (no any_io_executor dispatch on every operation).
+namespace {
+
+// One IO thread: its io_context runs the sessions accepted onto it and the
+// actors hosted on it.
+class io_thread final : public actor_host {
+public:
+  explicit io_thread(caf::actor_system& sys)
+      : actor_host(&sys), ctx_(1), guard_(net::make_work_guard(ctx_.get_executor())) {}
+
+  net::io_context& context() { return ctx_; }
+
+  void schedule(caf::resumable* job) override {
+    std::shared_lock<std::shared_mutex> g{closed_mutex_};
+    if (closed_)
+      system().scheduler().enqueue(job);
+    else
+      net::post(ctx_, [this, job] { run(job); });
+  }
+
+  void start() {
+    thread_ = std::thread([this] { ctx_.run(); });
+  }
+
+  // Later wake-ups go to CAF's scheduler; resumes already posted here run
+  // once more on the calling thread so that no actor is left asleep.
+  void stop() {
+    {
+      std::unique_lock<std::shared_mutex> g{closed_mutex_};
+      closed_ = true;
+    }
+    guard_.reset();
+    ctx_.stop();
+    if (thread_.joinable())
+      thread_.join();
+    ctx_.restart();
+    for (int rounds = 0; rounds < 1000 && ctx_.poll() > 0; ++rounds) {
+    }
+  }
+
+private:
+  net::io_context ctx_;
+  net::executor_work_guard<executor> guard_;
+  std::thread thread_;
+  std::shared_mutex closed_mutex_;
+  bool closed_ = false;
+};
+
+} // namespace
+
+// A session stays on the IO thread that accepted it, so its handlers are
+// serialized without a strand and the executor type is concrete (no
+// any_io_executor dispatch on every operation).
 struct server::impl {
   server_options opts;
   std::shared_ptr<const route_table> routes;
-  std::vector<std::unique_ptr<net::io_context>> contexts;
-  std::vector<net::executor_work_guard<executor>> guards;
+  std::vector<std::unique_ptr<io_thread>> threads;
   std::unique_ptr<net::basic_socket_acceptor<tcp, executor>> acceptor;
   std::shared_ptr<session_registry> registry = std::make_shared<session_registry>();
-  std::vector<std::thread> threads;
   std::size_t next = 0;
-  std::atomic<bool> stopped{false};
+  bool draining = false;
+  bool stopped = false;
 
-  impl(server_options o, std::shared_ptr<const route_table> r)
-      : opts(std::move(o)), routes(std::move(r)) {
+  impl(caf::actor_system& sys, server_options o) : opts(std::move(o)) {
     auto n = std::max<std::size_t>(1, opts.io_threads);
-    for (std::size_t i = 0; i < n; ++i) {
-      contexts.push_back(std::make_unique<net::io_context>(1));
-      guards.push_back(net::make_work_guard(contexts.back()->get_executor()));
-    }
+    for (std::size_t i = 0; i < n; ++i)
+      threads.push_back(std::make_unique<io_thread>(sys));
     acceptor = std::make_unique<net::basic_socket_acceptor<tcp, executor>>(
-        contexts.front()->get_executor());
+        threads.front()->context().get_executor());
+    for (auto& t : threads)
+      t->start();
   }
 
   void do_accept() {
-    auto& ctx = *contexts[next++ % contexts.size()];
+    auto& ctx = threads[next++ % threads.size()]->context();
     acceptor->async_accept(ctx.get_executor(), [this](beast::error_code ec, socket_type sock) {
       if (ec == net::error::operation_aborted || !acceptor->is_open())
         return;
@@ -63,31 +113,36 @@ struct server::impl {
   }
 };
 
-server::server(server_options opts, std::shared_ptr<const route_table> routes)
-    : impl_(std::make_unique<impl>(std::move(opts), std::move(routes))) {}
+server::server(caf::actor_system& sys, server_options opts)
+    : impl_(std::make_unique<impl>(sys, std::move(opts))) {}
 
 server::~server() {
   shutdown(std::chrono::milliseconds(0));
+  stop();
 }
 
-std::uint16_t server::start() {
+actor_host* server::host(std::size_t i) {
+  return impl_->threads.at(i % impl_->threads.size()).get();
+}
+
+std::uint16_t server::start(std::shared_ptr<const route_table> routes) {
   auto& d = *impl_;
+  d.routes = std::move(routes);
   tcp::endpoint ep{net::ip::make_address(d.opts.address), d.opts.port};
   d.acceptor->open(ep.protocol());
   d.acceptor->set_option(net::socket_base::reuse_address(true));
   d.acceptor->bind(ep);
   d.acceptor->listen(net::socket_base::max_listen_connections);
   auto port = d.acceptor->local_endpoint().port();
-  d.do_accept();
-  for (auto& ctx : d.contexts)
-    d.threads.emplace_back([c = ctx.get()] { c->run(); });
+  net::post(d.acceptor->get_executor(), [&d] { d.do_accept(); });
   return port;
 }
 
 std::size_t server::shutdown(std::chrono::milliseconds grace) {
   auto& d = *impl_;
-  if (d.stopped.exchange(true))
-    return 0;
+  if (d.draining)
+    return d.registry->size();
+  d.draining = true;
   net::post(d.acceptor->get_executor(), [&d] {
     beast::error_code ec;
     d.acceptor->close(ec);
@@ -96,15 +151,17 @@ std::size_t server::shutdown(std::chrono::milliseconds grace) {
   auto until = std::chrono::steady_clock::now() + grace;
   while (d.registry->size() > 0 && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  auto left = d.registry->size();
+  return d.registry->size();
+}
+
+void server::stop() {
+  auto& d = *impl_;
+  if (d.stopped)
+    return;
+  d.stopped = true;
   d.registry->close();
-  d.guards.clear();
-  for (auto& ctx : d.contexts)
-    ctx->stop();
   for (auto& t : d.threads)
-    t.join();
-  d.threads.clear();
-  return left;
+    t->stop();
 }
 
 std::size_t server::connections() const {

@@ -2,10 +2,13 @@
 // request at a time, sends it to the route's actor with a reply handle, and
 // writes the answer (or 504 at the request's deadline).
 //
-//   actorgate::http::server srv{opts, routes};
-//   std::uint16_t port = srv.start();           // IO threads run from here on
+//   actorgate::http::server srv{sys, opts};       // IO threads run from here on
+//   auto ping = spawn_hosted(sys, srv.host(), ping_route);  // an actor on an IO thread
+//   std::uint16_t port = srv.start(routes);       // listens
 //   ...
-//   auto cut = srv.shutdown(std::chrono::seconds(10));  // drain, then stop
+//   auto cut = srv.shutdown(std::chrono::seconds(10));  // drain the connections
+//   ... end the route actors ...
+//   srv.stop();                                   // end the IO threads
 #pragma once
 
 #include <chrono>
@@ -13,6 +16,9 @@
 #include <cstdint>
 #include <memory>
 
+#include <caf/fwd.hpp>
+
+#include "actors/hosted_actor.hpp"
 #include "http/route_table.hpp"
 #include "http/server_options.hpp"
 
@@ -20,19 +26,27 @@ namespace actorgate::http {
 
 class server {
 public:
-  server(server_options opts, std::shared_ptr<const route_table> routes);
+  /// Starts the IO threads (http.io-threads), which also host actors.
+  server(caf::actor_system& sys, server_options opts);
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// Binds, listens and starts the IO threads. Returns the bound port.
-  /// Throws boost::system::system_error if the address cannot be bound.
-  std::uint16_t start();
+  /// IO thread `i`'s actor host, for spawn_hosted().
+  actor_host* host(std::size_t i = 0);
 
-  /// Stops accepting, closes idle keep-alive connections, lets requests in
-  /// flight be answered for up to `grace`, then stops the IO threads.
-  /// Returns how many connections were still open when the grace ran out.
+  /// Binds and listens. Returns the bound port. Throws
+  /// boost::system::system_error if the address cannot be bound.
+  std::uint16_t start(std::shared_ptr<const route_table> routes);
+
+  /// Stops accepting, closes idle keep-alive connections and lets requests
+  /// in flight be answered for up to `grace`. The IO threads go on running
+  /// hosted actors until stop(). Returns how many connections were still
+  /// open when the grace ran out.
   std::size_t shutdown(std::chrono::milliseconds grace);
+
+  /// Ends the IO threads. Actors still hosted move to CAF's scheduler.
+  void stop();
 
   /// Open connections right now.
   std::size_t connections() const;

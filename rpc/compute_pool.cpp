@@ -37,8 +37,20 @@ caf::behavior compute_pool(pool_actor* self, pool_options opts) {
 
 } // namespace
 
-caf::actor spawn_compute_pool(caf::actor_system& sys, const pool_options& opts) {
-  return sys.spawn(compute_pool, opts);
+namespace {
+class compute_pool_actor final : public pool_actor {
+public:
+  compute_pool_actor(caf::actor_config& cfg, actor_host* host, pool_options opts)
+      : pool_actor(cfg, host), opts_(std::move(opts)) {}
+  caf::behavior make_behavior() override { return compute_pool(this, opts_); }
+
+private:
+  pool_options opts_;
+};
+} // namespace
+
+caf::actor spawn_compute_pool(caf::actor_system& sys, const pool_options& opts, actor_host* host) {
+  return sys.spawn<compute_pool_actor, caf::lazy_init>(host, opts);
 }
 
 } // namespace actorgate::rpc

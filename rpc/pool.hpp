@@ -31,6 +31,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/deadline.hpp"
+#include "actors/hosted_actor.hpp"
 #include "rpc/connection.hpp"
 
 namespace actorgate::rpc {
@@ -66,7 +67,9 @@ struct pool_state {
   static inline const char* name = "actorgate.pool";
 };
 
-using pool_actor = caf::stateful_actor<pool_state>;
+/// A pool may run on an HTTP IO thread (see actors/hosted_actor.hpp): it
+/// only books jobs and never blocks.
+using pool_actor = caf::stateful_actor<pool_state, hosted_actor>;
 
 /// Hands `j` to an idle worker or queues it. The worker answers the sender of
 /// the message being handled, with the job's message or a backend error.
