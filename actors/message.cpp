@@ -30,11 +30,22 @@ std::string_view to_string(method m) {
   return "OTHER";
 }
 
-const std::string* request::query_param(std::string_view name) const {
-  for (const auto& [k, v] : query)
+namespace {
+const std::string* find_value(const std::vector<std::pair<std::string, std::string>>& kvs,
+                              std::string_view name) {
+  for (const auto& [k, v] : kvs)
     if (k == name)
       return &v;
   return nullptr;
+}
+} // namespace
+
+const std::string* request::path_param(std::string_view name) const {
+  return find_value(path_params, name);
+}
+
+const std::string* request::query_param(std::string_view name) const {
+  return find_value(query, name);
 }
 
 const std::string* request::header_value(std::string_view name) const {

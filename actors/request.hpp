@@ -28,12 +28,16 @@ struct request {
   actorgate::method method = method::get;
   /// Percent-decoded path, e.g. "/echo".
   std::string path;
+  /// Values of the route pattern's parameters (":id", "*rest"), decoded.
+  std::vector<std::pair<std::string, std::string>> path_params;
   /// Percent-decoded query parameters in the order they were sent.
   std::vector<std::pair<std::string, std::string>> query;
   std::vector<header> headers;
   std::string body;
   actorgate::deadline deadline;
 
+  /// The path parameter called `name`, or nullptr.
+  const std::string* path_param(std::string_view name) const;
   /// The first query parameter called `name`, or nullptr.
   const std::string* query_param(std::string_view name) const;
   /// The first header called `name` (case-insensitive), or nullptr.

@@ -1,14 +1,21 @@
-// route_table: method + path -> route actor, built once at start-up and
-// read-only afterwards, so sessions on any thread look routes up without locks.
+// route_table: method + path pattern -> route actor, built once at start-up
+// and read-only afterwards, so sessions look routes up without locks.
+//
+// Patterns are '/'-separated segments: a literal ("users"), a parameter
+// (":id", one segment) or, last, a wildcard ("*rest", the rest of the path,
+// possibly empty). Where several patterns match, the more specific segment
+// wins, left to right: literal, then parameter, then wildcard.
 //
 //   route_table t;
-//   t.add(method::get, "/ping", ping_actor);
-//   auto m = t.find(method::get, "/ping");   // m.actor != nullptr
+//   t.add(method::get, "/users/:id", user_actor);
+//   t.add(method::get, "/files/*path", file_actor);
+//   auto m = t.find(method::get, {"users", "42"});   // m.params: {"id", "42"}
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -19,25 +26,37 @@ namespace actorgate::http {
 
 class route_table {
 public:
-  /// Throws std::invalid_argument for a malformed path or a duplicate route.
-  void add(method m, std::string path, caf::actor target);
+  route_table();
+  ~route_table();
+  route_table(route_table&&) noexcept;
+  route_table& operator=(route_table&&) noexcept;
+
+  /// Throws std::invalid_argument, naming the pattern, for a malformed
+  /// pattern or one that conflicts with a route already added (same method,
+  /// same shape: "/a/:x" and "/a/:y" conflict, "/a/:x" and "/a/b" do not).
+  void add(method m, std::string_view pattern, caf::actor target);
 
   struct match {
     /// nullptr if nothing matched.
     const caf::actor* actor = nullptr;
-    /// The path exists, but not for this method: the Allow header's value.
-    std::string allow;
+    /// Parameter name -> decoded segment(s), in pattern order.
+    std::vector<std::pair<std::string, std::string>> params;
+    /// The path matched some route, but not for this method.
     bool path_known = false;
+    /// Then: the Allow header's value, e.g. "GET, HEAD, POST".
+    std::string allow;
   };
 
-  /// HEAD falls back to the GET route.
+  /// `segments` are the decoded path segments ("/a/b" -> {"a", "b"}). HEAD
+  /// falls back to the GET route.
+  match find(method m, const std::vector<std::string>& segments) const;
+
+  /// Convenience for tests and tools: splits `path` on '/' without decoding.
   match find(method m, std::string_view path) const;
 
 private:
-  struct entry {
-    std::vector<std::pair<method, caf::actor>> by_method;
-  };
-  std::unordered_map<std::string, entry> paths_;
+  struct node;
+  std::unique_ptr<node> root_;
 };
 
 } // namespace actorgate::http

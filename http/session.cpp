@@ -223,7 +223,7 @@ void session::dispatch() {
   }
   if (req.method == method::other)
     return do_write(response::error(501, "method not implemented"));
-  auto match = routes_->find(req.method, target.path);
+  auto match = routes_->find(req.method, target.segments);
   if (match.actor == nullptr) {
     if (!match.path_known)
       return do_write(response::error(404, "no route for " + target.path));
@@ -232,6 +232,7 @@ void session::dispatch() {
     return do_write(std::move(r));
   }
   req.path = std::move(target.path);
+  req.path_params = std::move(match.params);
   req.query = std::move(target.query);
   req.headers.reserve(std::distance(msg.begin(), msg.end()));
   for (const auto& f : msg)

@@ -49,8 +49,20 @@ bool parse_target(std::string_view target, parsed_target& out) {
     return false;
   auto qpos = target.find('?');
   auto path = target.substr(0, qpos);
-  if (!percent_decode(path, out.path, false))
-    return false;
+  out.segments.clear();
+  out.path.clear();
+  std::string seg;
+  for (auto rest = path.substr(1);;) {
+    auto slash = rest.find('/');
+    if (!percent_decode(rest.substr(0, slash), seg, false) || seg == "." || seg == "..")
+      return false;
+    out.path += '/';
+    out.path += seg;
+    out.segments.push_back(std::move(seg));
+    if (slash == std::string_view::npos)
+      break;
+    rest.remove_prefix(slash + 1);
+  }
   out.query.clear();
   if (qpos == std::string_view::npos)
     return true;

@@ -13,12 +13,16 @@ namespace actorgate::http {
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space);
 
 struct parsed_target {
+  /// The decoded path, for display; routing uses the segments.
   std::string path;
+  /// Decoded segments, split before decoding, so "%2F" stays inside one.
+  std::vector<std::string> segments;
   std::vector<std::pair<std::string, std::string>> query;
 };
 
-/// Parses an origin-form target. Returns false if it is not one or if any
-/// part fails to decode.
+/// Parses an origin-form target. Returns false if it is not one, if any part
+/// fails to decode, or if a segment is "." or "..": no route can be reached
+/// by a path it was not registered for.
 bool parse_target(std::string_view target, parsed_target& out);
 
 } // namespace actorgate::http

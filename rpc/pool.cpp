@@ -58,24 +58,43 @@ caf::result<caf::message> dispatch(pool_actor* self, job j) {
   return promise;
 }
 
-caf::behavior make_pool_behavior(pool_actor* self, const pool_options& opts,
-                                 caf::message_handler domain) {
-  self->state.queue_limit = opts.queue_limit;
-  auto stop = std::make_shared<std::atomic<bool>>(false);
-  // However the pool ends, its workers see the flag within a second, even
-  // if CAF 0.17 loses the exit message to a detached actor during shutdown.
-  self->attach_functor([stop] { stop->store(true); });
-  for (std::size_t i = 0; i < opts.workers; ++i)
-    self->state.idle.push_back(self->spawn<caf::detached + caf::linked>(
-        worker_loop, caf::actor_cast<caf::actor>(self), opts.worker, stop));
-  caf::message_handler own{
-      [=](idle_atom) {
-        auto w = caf::actor_cast<caf::actor>(self->current_sender());
-        if (!hand_queued(self, w))
-          self->state.idle.push_back(std::move(w));
-      },
-  };
-  return domain.or_else(own);
+namespace {
+
+class pool_impl final : public pool_actor {
+public:
+  using domain_fn = std::function<caf::message_handler(pool_actor*)>;
+  pool_impl(caf::actor_config& cfg, actor_host* host, pool_options opts, domain_fn domain)
+      : pool_actor(cfg, host), opts_(std::move(opts)), domain_(std::move(domain)) {}
+
+  caf::behavior make_behavior() override {
+    state.queue_limit = opts_.queue_limit;
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    // However the pool ends, its workers see the flag within a second, even
+    // if CAF 0.17 loses the exit message to a detached actor during shutdown.
+    attach_functor([stop] { stop->store(true); });
+    for (std::size_t i = 0; i < opts_.workers; ++i)
+      state.idle.push_back(spawn<caf::detached + caf::linked>(
+          worker_loop, caf::actor_cast<caf::actor>(this), opts_.worker, stop));
+    caf::message_handler own{
+        [this](idle_atom) {
+          auto w = caf::actor_cast<caf::actor>(current_sender());
+          if (!hand_queued(this, w))
+            state.idle.push_back(std::move(w));
+        },
+    };
+    return domain_(this).or_else(own);
+  }
+
+private:
+  pool_options opts_;
+  domain_fn domain_;
+};
+
+} // namespace
+
+caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_host* host,
+                      std::function<caf::message_handler(pool_actor*)> domain) {
+  return sys.spawn<pool_impl, caf::lazy_init>(host, opts, std::move(domain));
 }
 
 } // namespace actorgate::rpc

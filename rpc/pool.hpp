@@ -75,10 +75,11 @@ using pool_actor = caf::stateful_actor<pool_state, hosted_actor>;
 /// the message being handled, with the job's message or a backend error.
 caf::result<caf::message> dispatch(pool_actor* self, job j);
 
-/// Spawns the workers and returns `domain` extended with the pool's own
-/// bookkeeping handlers.
-caf::behavior make_pool_behavior(pool_actor* self, const pool_options& opts,
-                                 caf::message_handler domain);
+/// Spawns a pool and its workers. `domain(self)` gives the handlers that turn
+/// the pool's messages into jobs (each calls dispatch()); `host` may be null
+/// (the pool then runs on CAF's scheduler).
+caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_host* host,
+                      std::function<caf::message_handler(pool_actor*)> domain);
 
 } // namespace actorgate::rpc
 

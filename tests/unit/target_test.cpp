@@ -58,3 +58,25 @@ TEST_CASE("request targets split into path and decoded query") {
   CHECK_FALSE(parse_target("/echo?msg=%zz", t));
   CHECK_FALSE(parse_target("/ec%00ho", t));
 }
+
+TEST_CASE("request paths split into segments before decoding") {
+  parsed_target t;
+  REQUIRE(parse_target("/files/a%2Fb/c%20d?x=1", t));
+  REQUIRE(t.segments.size() == 3);
+  CHECK(t.segments[0] == "files");
+  CHECK(t.segments[1] == "a/b"); // an encoded slash stays inside its segment
+  CHECK(t.segments[2] == "c d");
+  CHECK(t.path == "/files/a/b/c d");
+  REQUIRE(parse_target("/", t));
+  CHECK(t.segments == std::vector<std::string>{""});
+  REQUIRE(parse_target("/a/", t));
+  CHECK(t.segments == std::vector<std::string>{"a", ""});
+  SUBCASE("dot segments, plain or encoded, are refused") {
+    CHECK_FALSE(parse_target("/a/../b", t));
+    CHECK_FALSE(parse_target("/a/./b", t));
+    CHECK_FALSE(parse_target("/..", t));
+    CHECK_FALSE(parse_target("/a/%2E%2E/b", t));
+    CHECK_FALSE(parse_target("/a/.%2e", t));
+    CHECK(parse_target("/a/...", t)); // just a name
+  }
+}

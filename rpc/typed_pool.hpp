@@ -1,0 +1,82 @@
+// typed_pool<Client>: a pool of blocking workers for any Thrift-generated
+// client type. A call is a function of the client, run on a worker's thread
+// with that worker's connection; the route actor gets the function's result
+// or a backend error (backend_errc: overloaded, unavailable, timeout,
+// transport, application) as a CAF response, and never blocks.
+//
+//   auto pool = rpc::spawn_typed_pool<ComputeClient>(sys, opts, server.host());
+//   ...inside a route actor:
+//   pool.call(self, req.deadline, [msg](ComputeClient& c) {
+//         std::string r;
+//         c.echo(r, msg);
+//         return r;
+//       })
+//     .then([h](std::string& r) { h.answer(response::text(200, r)); },
+//           [h](caf::error& e) { h.answer(error_response(e)); });
+#pragma once
+
+#include <type_traits>
+#include <utility>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/atom.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/make_message.hpp>
+#include <caf/unit.hpp>
+
+#include "actors/deadline.hpp"
+#include "actors/hosted_actor.hpp"
+#include "rpc/connection.hpp"
+#include "rpc/pool.hpp"
+
+namespace actorgate::rpc {
+
+/// (call_atom, job) -> the job's result: the message of a generic pool.
+using call_atom = caf::atom_constant<caf::atom("ag_call")>;
+
+/// A job that builds a `Client` on the worker's connection and calls `f` on
+/// it; a void `f` answers caf::unit.
+template <class Client, class F> job make_job(deadline due, F f) {
+  return job{[f = std::move(f)](connection& conn) {
+               Client client{conn.protocol()};
+               if constexpr (std::is_void_v<decltype(f(client))>) {
+                 f(client);
+                 return caf::make_message(caf::unit);
+               } else {
+                 return caf::make_message(f(client));
+               }
+             },
+             due};
+}
+
+/// Spawns a pool that runs any job sent as (call_atom, job).
+caf::actor spawn_generic_pool(caf::actor_system& sys, const pool_options& opts,
+                              actor_host* host = nullptr);
+
+template <class Client> class typed_pool {
+public:
+  typed_pool() = default;
+  explicit typed_pool(caf::actor pool) : pool_(std::move(pool)) {}
+
+  /// Calls f(Client&) on a worker, bounded by `due`; returns CAF's response
+  /// handle, to be completed with .then(on_result, on_error).
+  template <class F> auto call(caf::event_based_actor* self, deadline due, F f) const {
+    // No CAF timeout: the worker bounds the call by `due` and always answers.
+    return self->request(pool_, caf::infinite, call_atom::value,
+                         make_job<Client>(due, std::move(f)));
+  }
+
+  const caf::actor& actor() const { return pool_; }
+
+private:
+  caf::actor pool_;
+};
+
+template <class Client>
+typed_pool<Client> spawn_typed_pool(caf::actor_system& sys, const pool_options& opts,
+                                    actor_host* host = nullptr) {
+  return typed_pool<Client>{spawn_generic_pool(sys, opts, host)};
+}
+
+} // namespace actorgate::rpc
