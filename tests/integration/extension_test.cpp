@@ -1,0 +1,122 @@
+// The extension points through the whole pipeline, in-process: a real HTTP
+// server, route actors of our own (hosted on the IO thread and scheduled),
+// path parameters, and a typed pool calling a real backend process.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <string>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/after.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/errors.hpp"
+#include "actors/hosted_actor.hpp"
+#include "http/server.hpp"
+#include "rpc/gen/Compute.h"
+#include "rpc/typed_pool.hpp"
+#include "rpc/work.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+using namespace actorgate;
+using namespace actorgate::test;
+using rpc::thrift::ComputeClient;
+
+namespace {
+
+caf::behavior echo_param_route(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
+  return {[=](handle_atom, const request& req, const reply_handle& h) {
+    std::string msg = *req.path_param("msg");
+    pool.call(self, req.deadline,
+              [msg](ComputeClient& c) {
+                std::string r;
+                c.echo(r, msg);
+                return r;
+              })
+        .then([h](std::string& r) { h.answer(response::text(200, r)); },
+              [h](caf::error& e) { h.answer(error_response(e)); });
+  }};
+}
+
+caf::behavior work_route_typed(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
+  return {[=](handle_atom, const request& req, const reply_handle& h) {
+    auto us = std::stoi(*req.path_param("us"));
+    pool.call(self, req.deadline, [us](ComputeClient& c) { return c.work(us); })
+        .then([h](std::int64_t sum) { h.answer(response::text(200, std::to_string(sum))); },
+              [h](caf::error& e) { h.answer(error_response(e)); });
+  }};
+}
+
+// Answers with its path parameters; runs on CAF's scheduler.
+caf::behavior show_params_route(caf::event_based_actor*) {
+  return {[](handle_atom, const request& req, const reply_handle& h) {
+    std::string out;
+    for (const auto& [k, v] : req.path_params)
+      out += k + "=" + v + ";";
+    h.answer(response::text(200, out));
+  }};
+}
+
+} // namespace
+
+TEST_CASE("own route actors with path parameters and a typed pool through the pipeline") {
+  std::optional<backend_process> backend{std::in_place};
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  http::server_options hopts;
+  hopts.port = 0;
+  http::server server{sys, hopts};
+  rpc::pool_options popts;
+  popts.workers = 2;
+  popts.worker.target.port = backend->port;
+  auto pool = rpc::spawn_typed_pool<ComputeClient>(sys, popts, server.host());
+  auto echo = spawn_hosted(sys, server.host(), echo_param_route, pool);
+  auto work = spawn_hosted(sys, server.host(), work_route_typed, pool);
+  auto show = sys.spawn(show_params_route);
+  auto routes = std::make_shared<http::route_table>();
+  routes->add(method::get, "/echo/:msg", echo);
+  routes->add(method::get, "/work/:us", work);
+  routes->add(method::get, "/users/:id/files/*path", show);
+  auto port = server.start(routes);
+  REQUIRE(port != 0);
+
+  http_client c{port};
+  auto r = c.get("/echo/hello%20w%C3%B6rld");
+  CHECK(r.status == 200);
+  CHECK(r.body == "hello w\xC3\xB6rld");
+  r = c.get("/work/1234");
+  CHECK(r.status == 200);
+  CHECK(r.body == std::to_string(rpc::work_checksum(1234)));
+  r = c.get("/users/42/files/a/b%2Fc/d");
+  CHECK(r.status == 200);
+  CHECK(r.body == "id=42;path=a/b/c/d;");
+  CHECK(c.get("/echo/").status == 404); // a parameter needs a segment
+  auto wrong = c.request("POST", "/echo/x");
+  CHECK(wrong.status == 405);
+  CHECK(wrong.header("allow") == "GET, HEAD");
+  CHECK(c.get("/users/1/../files/x").status == 400); // the connection closes after it
+
+  SUBCASE("a typed pool maps a dead backend to 503") {
+    backend->proc.signal(SIGKILL);
+    backend->proc.wait(std::chrono::seconds(5));
+    backend.reset();
+    auto down = http_get(port, "/echo/x");
+    CHECK(down.status == 503);
+    CHECK(down.header("content-type") == "application/json");
+  }
+
+  server.shutdown(std::chrono::milliseconds(500));
+  caf::scoped_actor self{sys};
+  for (const auto& a : {echo, work, show, pool.actor()}) {
+    self->monitor(a);
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  }
+  for (int i = 0; i < 4; ++i)
+    self->receive([](const caf::down_msg&) {},
+                  caf::after(std::chrono::seconds(5)) >> [] { FAIL("an actor did not stop"); });
+  server.stop();
+}
