@@ -5,6 +5,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <caf/send.hpp>
@@ -165,11 +166,13 @@ void session::do_read() {
   if (draining_ || registry_->draining())
     return do_close();
   phase_ = phase::reading;
+  head_ = false;
+  version_ = 11;
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
   parser_->body_limit(opts_.max_body_bytes);
   if (buffer_.size() > 0)
-    return do_read_request(); // pipelined: the next request is already here
+    return do_read_head(); // pipelined: the next request is already here
   // Waiting for a request's first byte is the keep-alive idle time; reading
   // the rest of it is bounded separately by read_timeout.
   stream_.expires_after(opts_.idle_timeout);
@@ -183,11 +186,98 @@ void session::on_first_bytes(beast::error_code ec, std::size_t n) {
   if (ec)
     return do_close();
   buffer_.commit(n);
-  do_read_request();
+  do_read_head();
 }
 
-void session::do_read_request() {
+void session::do_read_head() {
   stream_.expires_after(opts_.read_timeout);
+  head_scanned_ = 0;
+  check_head();
+}
+
+// The header block is collected and checked as raw bytes before Beast parses
+// it: Beast silently unfolds obs-fold, which RFC 9112 requires a server to
+// reject (or replace) because proxies disagree on it.
+void session::check_head() {
+  auto data = buffer_.cdata();
+  std::string_view raw(static_cast<const char*>(data.data()), data.size());
+  auto from = head_scanned_ > 3 ? head_scanned_ - 3 : 0;
+  auto end = raw.find("\r\n\r\n", from);
+  // A bare LF or CR or a NUL would otherwise leave us waiting for a CRLFCRLF
+  // that never comes: refuse it as soon as it arrives.
+  auto limit = end == std::string_view::npos ? raw.size() : end;
+  for (auto i = from; i < limit; ++i) {
+    char c = raw[i];
+    bool bad = c == '\0' || (c == '\n' && (i == 0 || raw[i - 1] != '\r')) ||
+               (c == '\r' && i + 1 < raw.size() && raw[i + 1] != '\n');
+    if (bad) {
+      close_after_write_ = true;
+      return do_write(response::error(400, "bare CR, LF or NUL in the request header"));
+    }
+  }
+  if (end == std::string_view::npos) {
+    if (raw.size() > opts_.max_header_bytes) {
+      close_after_write_ = true;
+      return do_write(response::error(431, "request header fields too large"));
+    }
+    head_scanned_ = raw.size();
+    stream_.async_read_some(buffer_.prepare(4096),
+                            beast::bind_front_handler(&session::on_head_bytes, shared_from_this()));
+    return;
+  }
+  auto head = raw.substr(0, end + 2);
+  for (auto pos = head.find("\r\n"); pos != std::string_view::npos;
+       pos = head.find("\r\n", pos + 2))
+    if (pos + 2 < head.size() && (head[pos + 2] == ' ' || head[pos + 2] == '\t')) {
+      close_after_write_ = true;
+      return do_write(response::error(400, "obsolete line folding in a header field"));
+    }
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           beast::bind_front_handler(&session::on_header, shared_from_this()));
+}
+
+void session::on_head_bytes(beast::error_code ec, std::size_t n) {
+  if (ec)
+    return on_read(ec, 0);
+  buffer_.commit(n);
+  check_head();
+}
+
+void session::on_header(beast::error_code ec, std::size_t) {
+  if (ec)
+    return on_read(ec, 0);
+  const auto& msg = parser_->get();
+  auto reject = [this](unsigned status, const char* why) {
+    close_after_write_ = true;
+    version_ = parser_->get().version() == 10 ? 10 : 11;
+    head_ = parser_->get().method() == bhttp::verb::head;
+    do_write(response::error(status, why));
+  };
+  // RFC 9112 3.2: exactly one Host in HTTP/1.1.
+  auto hosts = msg.count(bhttp::field::host);
+  if ((msg.version() >= 11 && hosts == 0) || hosts > 1)
+    return reject(400, "an HTTP/1.1 request needs exactly one Host header");
+  // RFC 9112 6.1: a request whose body length rests on any coding but a
+  // final chunked cannot be framed reliably (request smuggling).
+  if (msg.count(bhttp::field::transfer_encoding) > 0 && !parser_->chunked())
+    return reject(400, "Transfer-Encoding must end with chunked");
+  if (parser_->is_done())
+    return dispatch();
+  auto expect = msg[bhttp::field::expect];
+  if (msg.version() >= 11 && beast::iequals(expect, "100-continue")) {
+    static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    net::async_write(stream_, net::buffer(continue_line, sizeof continue_line - 1),
+                     [self = shared_from_this()](beast::error_code e, std::size_t) {
+                       if (e)
+                         return self->do_close();
+                       self->do_read_body();
+                     });
+    return;
+  }
+  do_read_body();
+}
+
+void session::do_read_body() {
   bhttp::async_read(stream_, buffer_, *parser_,
                     beast::bind_front_handler(&session::on_read, shared_from_this()));
 }

@@ -87,7 +87,11 @@ private:
 
   void do_read();
   void on_first_bytes(beast::error_code ec, std::size_t n);
-  void do_read_request();
+  void do_read_head();
+  void check_head();
+  void on_head_bytes(beast::error_code ec, std::size_t n);
+  void on_header(beast::error_code ec, std::size_t n);
+  void do_read_body();
   void on_read(beast::error_code ec, std::size_t n);
   void dispatch();
   void on_deadline(std::uint64_t seq, beast::error_code ec);
@@ -115,6 +119,7 @@ private:
   bool draining_ = false;
   bool awaiting_first_byte_ = false;
   std::size_t lingered_ = 0;
+  std::size_t head_scanned_ = 0; // bytes of the buffer searched for the header's end
 };
 
 } // namespace actorgate::http

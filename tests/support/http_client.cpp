@@ -6,6 +6,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -91,15 +92,24 @@ void raw_connection::send(const std::string& bytes) {
 }
 
 std::string raw_connection::read_all(std::chrono::milliseconds timeout) {
-  auto& stream = impl_->stream;
+  // A timer that cancels the read, not the stream's own expiry, which
+  // would close the socket: the connection stays usable afterwards.
+  auto& sock = impl_->stream.socket();
+  net::steady_timer timer{impl_->ioc};
+  timer.expires_after(timeout);
+  timer.async_wait([&](beast::error_code ec) {
+    if (!ec)
+      sock.cancel();
+  });
   std::string out;
   char buf[4096];
-  stream.expires_after(timeout);
   std::function<void()> read_more = [&] {
-    stream.async_read_some(net::buffer(buf), [&](beast::error_code ec, std::size_t n) {
+    sock.async_read_some(net::buffer(buf), [&](beast::error_code ec, std::size_t n) {
       out.append(buf, n);
       if (!ec)
         read_more();
+      else
+        timer.cancel();
     });
   };
   read_more();

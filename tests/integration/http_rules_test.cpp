@@ -1,0 +1,79 @@
+// RFC 9112 rules at the gateway's front door, over raw sockets; after each
+// hostile request a normal one on a fresh connection must still succeed.
+#include <doctest/doctest.h>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+using namespace actorgate::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
+
+} // namespace
+
+TEST_CASE("request framing that proxies disagree on is refused with 400 and a close") {
+  backend_process backend;
+  gateway_process gateway{backend.port};
+  const char* cases[] = {
+      // obs-fold
+      "GET /ping HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n",
+      "GET /ping HTTP/1.1\r\nHost: x\r\nX-A: a\r\n\tb\r\n\r\n",
+      // Host missing or repeated
+      "GET /ping HTTP/1.1\r\n\r\n",
+      "GET /ping HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+      // Content-Length with Transfer-Encoding, conflicting or bad lengths
+      "POST /ping HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n0\r\n\r\n",
+      "POST /ping HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+      "POST /ping HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+      "POST /ping HTTP/1.1\r\nHost: x\r\nContent-Length: 5x\r\n\r\n",
+      // a coding other than a final chunked
+      "POST /ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabc",
+      "POST /ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
+      // bad chunk size
+      "POST /ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+      "chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+      // bare LF, space before the colon
+      "GET /ping HTTP/1.1\nHost: x\n\n",
+      "GET /ping HTTP/1.1\r\nHost : x\r\n\r\n",
+  };
+  for (const char* c : cases) {
+    std::string bytes(c);
+    CAPTURE(bytes);
+    auto got = raw_exchange(gateway.port, bytes, 3s);
+    CHECK(starts_with(got, "HTTP/1.1 400 "));
+    CHECK(got.find("Connection: close") != std::string::npos);
+    CHECK(http_get(gateway.port, "/ping").status == 200);
+  }
+  // The NUL case, which a C string cannot carry.
+  std::string nul = "GET /ping HTTP/1.1\r\nHost: x\r\nX-A: a";
+  nul += '\0';
+  nul += "b\r\n\r\n";
+  CHECK(starts_with(raw_exchange(gateway.port, nul, 3s), "HTTP/1.1 400 "));
+}
+
+TEST_CASE("Expect 100-continue gets an interim 100 before the body is sent") {
+  backend_process backend;
+  gateway_process gateway{backend.port};
+  raw_connection conn{gateway.port};
+  conn.send("POST /ping HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  // Only the interim answer can come now: the body has not been sent.
+  auto interim = conn.read_all(500ms);
+  CHECK(interim == "HTTP/1.1 100 Continue\r\n\r\n");
+  conn.send("hello");
+  auto final_answer = conn.read_all(500ms);
+  CHECK(starts_with(final_answer, "HTTP/1.1 405 ")); // POST /ping: read in full, then refused
+}
+
+TEST_CASE("HTTP/1.0 needs no Host and pipelined requests are answered in order") {
+  backend_process backend;
+  gateway_process gateway{backend.port};
+  auto got = raw_exchange(gateway.port, "GET /ping HTTP/1.0\r\n\r\n", 3s);
+  CHECK(starts_with(got, "HTTP/1.0 200 "));
+  CHECK(got.find("\r\n\r\npong") != std::string::npos);
+}
