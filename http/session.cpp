@@ -232,8 +232,13 @@ void session::check_head() {
       close_after_write_ = true;
       return do_write(response::error(400, "obsolete line folding in a header field"));
     }
-  bhttp::async_read_header(stream_, buffer_, *parser_,
-                           beast::bind_front_handler(&session::on_header, shared_from_this()));
+  // The whole header is in the buffer: parse it here, without another
+  // asynchronous round trip.
+  beast::error_code ec;
+  buffer_.consume(parser_->put(buffer_.data(), ec));
+  if (!ec && !parser_->is_header_done())
+    ec = bhttp::error::partial_message;
+  on_header(ec, 0);
 }
 
 void session::on_head_bytes(beast::error_code ec, std::size_t n) {
