@@ -15,6 +15,7 @@
 #include "actors/atoms.hpp"
 #include "actors/errors.hpp"
 #include "actors/hosted_actor.hpp"
+#include "actors/supervisor.hpp"
 #include "http/server.hpp"
 #include "rpc/gen/Compute.h"
 #include "rpc/typed_pool.hpp"
@@ -61,7 +62,58 @@ caf::behavior show_params_route(caf::event_based_actor*) {
   }};
 }
 
+// A stateful route actor (state in the actor, no locks) that fails on demand.
+caf::behavior counter_route(caf::event_based_actor*) {
+  auto count = std::make_shared<int>(0);
+  return {[count](handle_atom, const request& req, const reply_handle& h) {
+    if (*req.path_param("op") == "boom")
+      throw std::runtime_error("boom");
+    h.answer(response::text(200, std::to_string(++*count)));
+  }};
+}
+
 } // namespace
+
+TEST_CASE("a supervised route actor that throws answers 500 and is replaced") {
+  backend_process backend; // unused by these routes; keeps the fixture shape
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  http::server_options hopts;
+  hopts.port = 0;
+  http::server server{sys, hopts};
+  auto counter = spawn_supervised_route(sys, server.host(), "counter", counter_route);
+  auto other = spawn_hosted(sys, server.host(), show_params_route);
+  auto routes = std::make_shared<http::route_table>();
+  routes->add(method::get, "/count/:op", counter);
+  routes->add(method::get, "/other/:x", other);
+  auto port = server.start(routes);
+
+  http_client c{port};
+  CHECK(c.get("/count/inc").body == "1");
+  CHECK(c.get("/count/inc").body == "2");
+  auto boom = c.get("/count/boom");
+  CHECK(boom.status == 500);
+  CHECK(boom.header("content-type") == "application/json");
+  CHECK(c.get("/other/y").body == "x=y;"); // other routes go on
+  // The next request reaches a fresh actor with fresh state.
+  auto after = c.get("/count/inc");
+  CHECK(after.status == 200);
+  CHECK(after.body == "1");
+  for (int i = 0; i < 3; ++i)
+    CHECK(c.get("/count/boom").status == 500);
+  CHECK(c.get("/count/inc").body == "1");
+
+  server.shutdown(std::chrono::milliseconds(500));
+  caf::scoped_actor self{sys};
+  for (const auto& a : {counter, other}) {
+    self->monitor(a);
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  }
+  for (int i = 0; i < 2; ++i)
+    self->receive([](const caf::down_msg&) {},
+                  caf::after(std::chrono::seconds(5)) >> [] { FAIL("an actor did not stop"); });
+  server.stop();
+}
 
 TEST_CASE("own route actors with path parameters and a typed pool through the pipeline") {
   std::optional<backend_process> backend{std::in_place};
