@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <optional>
 #include <string>
 
 #include <caf/actor_system.hpp>
@@ -61,6 +62,59 @@ caf::behavior show_params_route(caf::event_based_actor*) {
     h.answer(response::text(200, out));
   }};
 }
+
+// [fan-out] Two backend calls at once, joined: the answer waits for both;
+// the first error answers instead (a reply handle answers only once, so the
+// second outcome is simply ignored).
+caf::behavior fan_out_route(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
+  return {[=](handle_atom, const request& req, const reply_handle& h) {
+    struct joined {
+      std::optional<std::string> echo;
+      std::optional<std::int64_t> work;
+    };
+    auto j = std::make_shared<joined>();
+    auto finish = [h, j] {
+      if (j->echo && j->work)
+        h.answer(response::text(200, *j->echo + " " + std::to_string(*j->work)));
+    };
+    auto fail = [h](caf::error& e) { h.answer(error_response(e)); };
+    std::string msg = *req.path_param("msg");
+    pool.call(self, req.deadline,
+              [msg](ComputeClient& c) {
+                std::string r;
+                c.echo(r, msg);
+                return r;
+              })
+        .then([j, finish](std::string& r) { j->echo = std::move(r), finish(); }, fail);
+    pool.call(self, req.deadline, [](ComputeClient& c) { return c.work(100); })
+        .then([j, finish](std::int64_t sum) { j->work = sum, finish(); }, fail);
+  }};
+}
+
+// [sequence] One call after another: the second uses the first's result.
+caf::behavior sequence_route(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
+  return {[=](handle_atom, const request& req, const reply_handle& h) {
+    auto fail = [h](caf::error& e) { h.answer(error_response(e)); };
+    std::string msg = *req.path_param("msg");
+    auto due = req.deadline;
+    pool.call(self, due,
+              [msg](ComputeClient& c) {
+                std::string r;
+                c.echo(r, msg);
+                return r;
+              })
+        .then(
+            [=](std::string& echoed) {
+              auto us = static_cast<std::int32_t>(echoed.size());
+              pool.call(self, due, [us](ComputeClient& c) { return c.work(us); })
+                  .then(
+                      [h](std::int64_t sum) { h.answer(response::text(200, std::to_string(sum))); },
+                      fail);
+            },
+            fail);
+  }};
+}
+// [end]
 
 // A stateful route actor (state in the actor, no locks) that fails on demand.
 caf::behavior counter_route(caf::event_based_actor*) {
@@ -133,6 +187,10 @@ TEST_CASE("own route actors with path parameters and a typed pool through the pi
   routes->add(method::get, "/echo/:msg", echo);
   routes->add(method::get, "/work/:us", work);
   routes->add(method::get, "/users/:id/files/*path", show);
+  auto fan = spawn_hosted(sys, server.host(), fan_out_route, pool);
+  auto seq = spawn_hosted(sys, server.host(), sequence_route, pool);
+  routes->add(method::get, "/both/:msg", fan);
+  routes->add(method::get, "/chain/:msg", seq);
   auto port = server.start(routes);
   REQUIRE(port != 0);
 
@@ -147,6 +205,12 @@ TEST_CASE("own route actors with path parameters and a typed pool through the pi
   CHECK(r.status == 200);
   CHECK(r.body == "id=42;path=a/b/c/d;");
   CHECK(c.get("/echo/").status == 404); // a parameter needs a segment
+  r = c.get("/both/hi");
+  CHECK(r.status == 200);
+  CHECK(r.body == "hi " + std::to_string(rpc::work_checksum(100)));
+  r = c.get("/chain/abcde");
+  CHECK(r.status == 200);
+  CHECK(r.body == std::to_string(rpc::work_checksum(5)));
   auto wrong = c.request("POST", "/echo/x");
   CHECK(wrong.status == 405);
   CHECK(wrong.header("allow") == "GET, HEAD");
@@ -159,15 +223,17 @@ TEST_CASE("own route actors with path parameters and a typed pool through the pi
     auto down = http_get(port, "/echo/x");
     CHECK(down.status == 503);
     CHECK(down.header("content-type") == "application/json");
+    CHECK(http_get(port, "/both/x").status == 503); // both calls fail, one answer
+    CHECK(http_get(port, "/chain/x").status == 503);
   }
 
   server.shutdown(std::chrono::milliseconds(500));
   caf::scoped_actor self{sys};
-  for (const auto& a : {echo, work, show, pool.actor()}) {
+  for (const auto& a : {echo, work, show, fan, seq, pool.actor()}) {
     self->monitor(a);
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   }
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < 6; ++i)
     self->receive([](const caf::down_msg&) {},
                   caf::after(std::chrono::seconds(5)) >> [] { FAIL("an actor did not stop"); });
   server.stop();
