@@ -18,13 +18,16 @@
 
 using namespace actorgate;
 
+// [hello-route]
 caf::behavior hello_route(caf::event_based_actor*) {
   return {[](handle_atom, const request& req, const reply_handle& h) {
     h.answer(response::text(200, "hello " + *req.path_param("name")));
   }};
 }
+// [/hello-route]
 
 int main() {
+  // [wiring]
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   http::server_options opts;
@@ -34,6 +37,7 @@ int main() {
   auto routes = std::make_shared<http::route_table>();
   routes->add(method::get, "/hello/:name", hello);
   auto port = server.start(routes);
+  // [/wiring]
 
   namespace beast = boost::beast;
   boost::asio::io_context ioc;

@@ -30,6 +30,7 @@ using rpc::thrift::ComputeClient;
 
 namespace {
 
+// [typed-call]
 caf::behavior echo_param_route(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
     std::string msg = *req.path_param("msg");
@@ -43,6 +44,8 @@ caf::behavior echo_param_route(caf::event_based_actor* self, rpc::typed_pool<Com
               [h](caf::error& e) { h.answer(error_response(e)); });
   }};
 }
+
+// [/typed-call]
 
 caf::behavior work_route_typed(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
@@ -63,7 +66,8 @@ caf::behavior show_params_route(caf::event_based_actor*) {
   }};
 }
 
-// [fan-out] Two backend calls at once, joined: the answer waits for both;
+// [fan-out]
+// Two backend calls at once, joined: the answer waits for both;
 // the first error answers instead (a reply handle answers only once, so the
 // second outcome is simply ignored).
 caf::behavior fan_out_route(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
@@ -91,7 +95,10 @@ caf::behavior fan_out_route(caf::event_based_actor* self, rpc::typed_pool<Comput
   }};
 }
 
-// [sequence] One call after another: the second uses the first's result.
+// [/fan-out]
+
+// [sequence]
+// One call after another: the second uses the first's result.
 caf::behavior sequence_route(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
     auto fail = [h](caf::error& e) { h.answer(error_response(e)); };
@@ -114,8 +121,9 @@ caf::behavior sequence_route(caf::event_based_actor* self, rpc::typed_pool<Compu
             fail);
   }};
 }
-// [end]
+// [/sequence]
 
+// [counter]
 // A stateful route actor (state in the actor, no locks) that fails on demand.
 caf::behavior counter_route(caf::event_based_actor*) {
   auto count = std::make_shared<int>(0);
@@ -126,6 +134,8 @@ caf::behavior counter_route(caf::event_based_actor*) {
   }};
 }
 
+// [/counter]
+
 } // namespace
 
 TEST_CASE("a supervised route actor that throws answers 500 and is replaced") {
@@ -135,7 +145,9 @@ TEST_CASE("a supervised route actor that throws answers 500 and is replaced") {
   http::server_options hopts;
   hopts.port = 0;
   http::server server{sys, hopts};
+  // [supervise]
   auto counter = spawn_supervised_route(sys, server.host(), "counter", counter_route);
+  // [/supervise]
   auto other = spawn_hosted(sys, server.host(), show_params_route);
   auto routes = std::make_shared<http::route_table>();
   routes->add(method::get, "/count/:op", counter);
