@@ -13,10 +13,6 @@ namespace actorgate {
 
 /// (handle_atom, request, reply_handle): a request for a route actor.
 using handle_atom = caf::atom_constant<caf::atom("ag_handle")>;
-/// (echo_atom, std::string msg, deadline) -> std::string
-using echo_atom = caf::atom_constant<caf::atom("ag_echo")>;
-/// (work_atom, int32_t cpu_us, deadline) -> int64_t checksum
-using work_atom = caf::atom_constant<caf::atom("ag_work")>;
 
 } // namespace actorgate
 

@@ -1,6 +1,6 @@
 // Errors a backend call can end with, as CAF errors, and their HTTP answer.
 //
-//   self->request(pool, t, echo_atom_v, msg, d).then(
+//   pool.call(self, req.deadline, f).then(
 //     [h](std::string& r) { ... }, [h](caf::error& e) { h.answer(error_response(e)); });
 #pragma once
 

@@ -4,16 +4,14 @@
 // is busy, jobs wait in a bounded queue, and past the bound the caller gets
 // backend_errc::overloaded at once.
 //
-// A pool for a concrete service adds handlers that turn domain messages into
-// jobs (see compute_pool.hpp):
+// typed_pool.hpp is the usual way in. A pool may instead speak a domain
+// protocol of its own, with handlers that turn its messages into jobs:
 //
-//   caf::behavior my_pool(pool_actor* self, pool_options o) {
-//     return make_pool_behavior(self, o, {
-//       [=](my_atom, std::string arg, deadline d) {
-//         return dispatch(self, job{[arg](connection& c) { ...; return caf::make_message(r); },
-//         d});
-//       }});
-//   }
+//   spawn_pool(sys, opts, host, [](pool_actor* self) {
+//     return caf::message_handler{[self](my_atom, std::string arg, deadline d) {
+//       return dispatch(self, job{[arg](connection& c) { ...; return caf::make_message(r); }, d});
+//     }};
+//   });
 #pragma once
 
 #include <cstddef>

@@ -1,0 +1,69 @@
+#include "apps/compute_routes.hpp"
+
+#include <charconv>
+#include <string>
+
+#include "actors/atoms.hpp"
+#include "actors/errors.hpp"
+#include "actors/json.hpp"
+
+namespace actorgate::apps {
+
+using rpc::thrift::ComputeClient;
+
+caf::behavior echo_route(caf::event_based_actor* self, compute_pool compute) {
+  return {
+      [=](handle_atom, const request& req, const reply_handle& h) {
+        const std::string* msg = req.query_param("msg");
+        if (msg == nullptr) {
+          h.answer(response::error(400, "missing query parameter 'msg'"));
+          return;
+        }
+        compute
+            .call(self, req.deadline,
+                  [msg = *msg](ComputeClient& c) {
+                    std::string reply;
+                    c.echo(reply, msg);
+                    return reply;
+                  })
+            .then(
+                [h](const std::string& reply) {
+                  h.answer(response::json(200, "{\"msg\":" + json_quote(reply) + "}"));
+                },
+                [h](const caf::error& e) { h.answer(error_response(e)); });
+      },
+  };
+}
+
+caf::behavior work_route(caf::event_based_actor* self, compute_pool compute) {
+  return {
+      [=](handle_atom, const request& req, const reply_handle& h) {
+        const std::string* us = req.query_param("us");
+        if (us == nullptr) {
+          h.answer(response::error(400, "missing query parameter 'us'"));
+          return;
+        }
+        std::int64_t n = 0;
+        auto [end, ec] = std::from_chars(us->data(), us->data() + us->size(), n);
+        if (ec != std::errc{} || end != us->data() + us->size() || us->empty()) {
+          h.answer(response::error(400, "query parameter 'us' must be an integer"));
+          return;
+        }
+        if (n < work_us_min || n > work_us_max) {
+          h.answer(response::error(400, "query parameter 'us' must be between " +
+                                            std::to_string(work_us_min) + " and " +
+                                            std::to_string(work_us_max)));
+          return;
+        }
+        auto cpu_us = static_cast<std::int32_t>(n);
+        compute.call(self, req.deadline, [cpu_us](ComputeClient& c) { return c.work(cpu_us); })
+            .then(
+                [h](std::int64_t checksum) {
+                  h.answer(response::json(200, "{\"checksum\":" + std::to_string(checksum) + "}"));
+                },
+                [h](const caf::error& e) { h.answer(error_response(e)); });
+      },
+  };
+}
+
+} // namespace actorgate::apps

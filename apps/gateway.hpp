@@ -1,0 +1,91 @@
+// gateway: one object that wires a gateway from the config file and command
+// line: the actor system, the HTTP server, backend pools, route actors and
+// their routes, and the shutdown on SIGTERM/SIGINT. The shipped
+// actorgate-server is built with it (apps/gateway_main.cpp).
+//
+//   int main(int argc, char** argv) {
+//     actorgate::apps::gateway gw{argc, argv, "my-gateway"};
+//     if (auto rc = gw.exit_code())
+//       return *rc;                              // --help, or a bad option
+//     auto pool = gw.pool<MyServiceClient>(gw.settings().pool);
+//     gw.route(method::get, "/ping", gw.hosted(ping_route));
+//     gw.route(method::get, "/items/:id", gw.supervised("items", item_route, pool));
+//     return gw.run();                           // until SIGTERM/SIGINT
+//   }
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/hosted_actor.hpp"
+#include "actors/supervisor.hpp"
+#include "apps/app_config.hpp"
+#include "http/route_table.hpp"
+#include "http/server.hpp"
+#include "rpc/typed_pool.hpp"
+
+namespace actorgate::apps {
+
+class gateway {
+public:
+  /// Blocks the stop signals, loads the configuration and starts the actor
+  /// system and the IO threads. On --help or a bad option, exit_code() says
+  /// how to end and nothing else may be called.
+  gateway(int argc, char** argv, const char* program);
+  ~gateway();
+
+  std::optional<int> exit_code() const { return exit_code_; }
+  const gateway_settings& settings() const { return settings_; }
+  caf::actor_system& system() { return *sys_; }
+  /// The IO thread that hosts light actors.
+  actor_host* io() { return server_->host(); }
+
+  /// An actor on the IO thread: fn(self, xs...) must never block.
+  template <class F, class... Ts> caf::actor hosted(F fn, Ts... xs) {
+    return keep(spawn_hosted(*sys_, io(), fn, xs...));
+  }
+
+  /// A hosted actor that is replaced (fresh state) when it fails.
+  template <class F, class... Ts> caf::actor supervised(std::string name, F fn, Ts... xs) {
+    return keep(spawn_supervised_route(*sys_, io(), std::move(name), fn, xs...));
+  }
+
+  /// An actor on CAF's scheduler, for CPU work in the gateway.
+  template <class F, class... Ts> caf::actor scheduled(F fn, Ts... xs) {
+    return keep(sys_->spawn(fn, xs...));
+  }
+
+  /// A pool of blocking workers for the Thrift client type `Client`.
+  template <class Client> rpc::typed_pool<Client> pool(const rpc::pool_options& opts) {
+    auto p = rpc::spawn_typed_pool<Client>(*sys_, opts, io());
+    keep(p.actor());
+    return p;
+  }
+
+  /// Throws std::invalid_argument for a malformed or conflicting pattern.
+  void route(method m, std::string_view pattern, caf::actor target);
+
+  /// Listens, prints where, serves until SIGTERM/SIGINT, then drains the
+  /// connections (http.shutdown-grace), ends the actors and returns the
+  /// process's exit code.
+  int run();
+
+private:
+  caf::actor keep(caf::actor a);
+
+  std::string program_;
+  app_config cfg_;
+  std::optional<int> exit_code_;
+  gateway_settings settings_;
+  std::optional<caf::actor_system> sys_;
+  std::optional<http::server> server_;
+  std::shared_ptr<http::route_table> routes_ = std::make_shared<http::route_table>();
+  std::vector<caf::actor> actors_;
+};
+
+} // namespace actorgate::apps
