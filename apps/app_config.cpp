@@ -15,15 +15,11 @@
 
 namespace actorgate::apps {
 
-namespace {
-
-using std::chrono::milliseconds;
-
 enum class kind { integer, text, duration };
 
 // One option of ours: where it lives, its type, default, limits and help.
 struct spec {
-  const char* group;
+  std::string group;
   const char* name;
   kind type;
   std::string fallback; // default, as it would be written in the file
@@ -32,8 +28,12 @@ struct spec {
   std::int64_t max = 0;
   std::vector<std::string> choices = {};
 
-  std::string key() const { return std::string(group) + "." + name; }
+  std::string key() const { return group + "." + name; }
 };
+
+namespace {
+
+using std::chrono::milliseconds;
 
 std::string duration_text(milliseconds d) {
   auto n = d.count();
@@ -52,87 +52,96 @@ std::string transport_text(rpc::transport_kind t) {
 
 // Defaults come from the option structs themselves, so the help text, the
 // shipped file and the code cannot disagree.
-const std::vector<spec>& specs() {
-  static const std::vector<spec> all = [] {
-    const http::server_options h;
-    const rpc::pool_options p;
-    const rpc::server_options s;
-    const gateway_settings g;
-    const std::int64_t max_ms = 3'600'000;
-    return std::vector<spec>{
-        {"http", "address", kind::text, quoted(h.address), "IP address the gateway listens on"},
-        {"http", "port", kind::integer, std::to_string(h.port),
-         "TCP port of the gateway; 0 picks a free port", 0, 65535},
-        {"http", "io-threads", kind::integer, std::to_string(h.io_threads),
-         "threads running HTTP sessions (Asio)", 1, 64},
-        {"http", "max-connections", kind::integer, std::to_string(h.max_connections),
-         "open connections beyond this are closed at accept", 1, 1'000'000},
-        {"http", "max-header-bytes", kind::integer, std::to_string(h.max_header_bytes),
-         "request line + headers larger than this get 431", 256, 1 << 20},
-        {"http", "max-body-bytes", kind::integer, std::to_string(h.max_body_bytes),
-         "request bodies larger than this get 413", 0, 1 << 30},
-        {"http", "read-timeout", kind::duration, duration_text(h.read_timeout),
-         "time from a request's first byte to its last", 1, max_ms},
-        {"http", "idle-timeout", kind::duration, duration_text(h.idle_timeout),
-         "time a keep-alive connection may wait for its next request", 1, max_ms},
-        {"http", "write-timeout", kind::duration, duration_text(h.write_timeout),
-         "time writing one response may take", 1, max_ms},
-        {"http", "request-timeout", kind::duration, duration_text(h.request_timeout),
-         "deadline of each request; past it the client gets 504", 1, max_ms},
-        {"http", "shutdown-grace", kind::duration, duration_text(g.shutdown_grace),
-         "on SIGTERM/SIGINT, how long requests in flight may take to finish", 0, max_ms},
-        {"backend", "host", kind::text, quoted(p.worker.target.host),
-         "host of the Compute backend the gateway calls"},
-        {"backend", "port", kind::integer, std::to_string(p.worker.target.port),
-         "port of the Compute backend", 1, 65535},
-        {"backend",
-         "transport",
-         kind::text,
-         quoted(transport_text(p.worker.target.transport)),
-         "Thrift transport: \"framed\" or \"buffered\" (must match the backend)",
-         0,
-         0,
-         {"framed", "buffered"}},
-        {"backend", "pool-size", kind::integer, std::to_string(p.workers),
-         "blocking workers = backend connections; keep pool-size x gateways <= backend threads", 1,
-         1024},
-        {"backend", "queue-size", kind::integer, std::to_string(p.queue_limit),
-         "calls waiting for a free worker; beyond it the client gets 503", 0, 1'000'000},
-        {"backend", "connect-timeout", kind::duration,
-         duration_text(p.worker.target.connect_timeout), "time to connect to the backend", 1,
-         max_ms},
-        {"backend", "call-timeout", kind::duration, duration_text(p.worker.target.call_timeout),
-         "longest a single call may take (the request's deadline may cut it shorter)", 1, max_ms},
-        {"backend", "backoff-initial", kind::duration, duration_text(p.worker.backoff_initial),
-         "after a failed connect, wait this long before the next (doubling)", 1, max_ms},
-        {"backend", "backoff-max", kind::duration, duration_text(p.worker.backoff_max),
-         "longest wait between connect attempts", 1, max_ms},
-        {"compute-server", "address", kind::text, quoted(s.address),
-         "IP address the Compute backend listens on"},
-        {"compute-server", "port", kind::integer, std::to_string(s.port),
-         "TCP port of the Compute backend; 0 picks a free port", 0, 65535},
-        {"compute-server", "threads", kind::integer, std::to_string(s.threads),
-         "TThreadPoolServer threads = connections served at once", 1, 4096},
-        {"compute-server",
-         "transport",
-         kind::text,
-         quoted(transport_text(s.transport)),
-         "Thrift transport: \"framed\" or \"buffered\"",
-         0,
-         0,
-         {"framed", "buffered"}},
-        {"compute-server", "recv-timeout", kind::duration, duration_text(s.recv_timeout),
-         "a connection silent for this long is closed (frees its thread)", 1, max_ms},
-        {"compute-server", "send-timeout", kind::duration, duration_text(s.send_timeout),
-         "a client not reading its reply for this long is dropped", 1, max_ms},
-        {"compute-server", "max-string-bytes", kind::integer, std::to_string(s.max_string_bytes),
-         "largest string a request may declare (bytes)", 1, 1 << 30},
-        {"compute-server", "max-container-items", kind::integer,
-         std::to_string(s.max_container_items), "largest list/set/map a request may declare", 1,
-         1 << 30},
-    };
-  }();
-  return all;
+const std::int64_t max_ms = 3'600'000;
+
+// Defaults come from the option structs themselves, so the help text, the
+// shipped file and the code cannot disagree.
+std::vector<spec> http_specs() {
+  const http::server_options h;
+  const gateway_settings g;
+  return {
+      {"http", "address", kind::text, quoted(h.address), "IP address the gateway listens on"},
+      {"http", "port", kind::integer, std::to_string(h.port),
+       "TCP port of the gateway; 0 picks a free port", 0, 65535},
+      {"http", "io-threads", kind::integer, std::to_string(h.io_threads),
+       "threads running HTTP sessions (Asio)", 1, 64},
+      {"http", "max-connections", kind::integer, std::to_string(h.max_connections),
+       "open connections beyond this are closed at accept", 1, 1'000'000},
+      {"http", "max-header-bytes", kind::integer, std::to_string(h.max_header_bytes),
+       "request line + headers larger than this get 431", 256, 1 << 20},
+      {"http", "max-body-bytes", kind::integer, std::to_string(h.max_body_bytes),
+       "request bodies larger than this get 413", 0, 1 << 30},
+      {"http", "read-timeout", kind::duration, duration_text(h.read_timeout),
+       "time from a request's first byte to its last", 1, max_ms},
+      {"http", "idle-timeout", kind::duration, duration_text(h.idle_timeout),
+       "time a keep-alive connection may wait for its next request", 1, max_ms},
+      {"http", "write-timeout", kind::duration, duration_text(h.write_timeout),
+       "time writing one response may take", 1, max_ms},
+      {"http", "request-timeout", kind::duration, duration_text(h.request_timeout),
+       "deadline of each request; past it the client gets 504", 1, max_ms},
+      {"http", "shutdown-grace", kind::duration, duration_text(g.shutdown_grace),
+       "on SIGTERM/SIGINT, how long requests in flight may take to finish", 0, max_ms},
+  };
+}
+
+// A Thrift client pool's options, under `group` ("backend" for Compute).
+std::vector<spec> pool_specs(const std::string& group) {
+  const rpc::pool_options p;
+  return {
+      {group, "host", kind::text, quoted(p.worker.target.host),
+       "host of the backend this pool calls"},
+      {group, "port", kind::integer, std::to_string(p.worker.target.port), "port of that backend",
+       1, 65535},
+      {group,
+       "transport",
+       kind::text,
+       quoted(transport_text(p.worker.target.transport)),
+       "Thrift transport: \"framed\" or \"buffered\" (must match the backend)",
+       0,
+       0,
+       {"framed", "buffered"}},
+      {group, "pool-size", kind::integer, std::to_string(p.workers),
+       "blocking workers = backend connections; keep pool-size x gateways <= backend threads", 1,
+       1024},
+      {group, "queue-size", kind::integer, std::to_string(p.queue_limit),
+       "calls waiting for a free worker; beyond it the client gets 503", 0, 1'000'000},
+      {group, "connect-timeout", kind::duration, duration_text(p.worker.target.connect_timeout),
+       "time to connect to the backend", 1, max_ms},
+      {group, "call-timeout", kind::duration, duration_text(p.worker.target.call_timeout),
+       "longest a single call may take (the request's deadline may cut it shorter)", 1, max_ms},
+      {group, "backoff-initial", kind::duration, duration_text(p.worker.backoff_initial),
+       "after a failed connect, wait this long before the next (doubling)", 1, max_ms},
+      {group, "backoff-max", kind::duration, duration_text(p.worker.backoff_max),
+       "longest wait between connect attempts", 1, max_ms},
+  };
+}
+
+// A Thrift TThreadPoolServer's options, under `group`.
+std::vector<spec> server_specs(const std::string& group) {
+  const rpc::server_options s;
+  return {
+      {group, "address", kind::text, quoted(s.address), "IP address the backend listens on"},
+      {group, "port", kind::integer, std::to_string(s.port),
+       "TCP port of the backend; 0 picks a free port", 0, 65535},
+      {group, "threads", kind::integer, std::to_string(s.threads),
+       "TThreadPoolServer threads = connections served at once", 1, 4096},
+      {group,
+       "transport",
+       kind::text,
+       quoted(transport_text(s.transport)),
+       "Thrift transport: \"framed\" or \"buffered\"",
+       0,
+       0,
+       {"framed", "buffered"}},
+      {group, "recv-timeout", kind::duration, duration_text(s.recv_timeout),
+       "a connection silent for this long is closed (frees its thread)", 1, max_ms},
+      {group, "send-timeout", kind::duration, duration_text(s.send_timeout),
+       "a client not reading its reply for this long is dropped", 1, max_ms},
+      {group, "max-string-bytes", kind::integer, std::to_string(s.max_string_bytes),
+       "largest string a request may declare (bytes)", 1, 1 << 30},
+      {group, "max-container-items", kind::integer, std::to_string(s.max_container_items),
+       "largest list/set/map a request may declare", 1, 1 << 30},
+  };
 }
 
 const char* type_word(kind k) {
@@ -167,15 +176,15 @@ std::string str(caf::string_view v) {
   return std::string(v.data(), v.size());
 }
 
-const spec* find_spec(const std::string& key) {
-  for (const auto& s : specs())
+const spec* find_spec(const std::vector<spec>& all, const std::string& key) {
+  for (const auto& s : all)
     if (s.key() == key)
       return &s;
   return nullptr;
 }
 
-std::string type_hint(const caf::config_option& opt) {
-  if (const spec* s = find_spec(str(opt.full_name()))) {
+std::string type_hint(const std::vector<spec>& all, const caf::config_option& opt) {
+  if (const spec* s = find_spec(all, str(opt.full_name()))) {
     switch (s->type) {
     case kind::integer:
       return "an integer";
@@ -193,8 +202,19 @@ std::string type_hint(const caf::config_option& opt) {
 
 } // namespace
 
-app_config::app_config() {
-  for (const auto& s : specs()) {
+app_config::app_config(const std::vector<std::string>& pools,
+                       const std::vector<std::string>& servers)
+    : specs_(std::make_shared<std::vector<spec>>(http_specs())) {
+  auto append = [this](std::vector<spec> more) {
+    specs_->insert(specs_->end(), more.begin(), more.end());
+  };
+  append(pool_specs("backend"));
+  for (const auto& g : pools)
+    append(pool_specs(g));
+  append(server_specs("compute-server"));
+  for (const auto& g : servers)
+    append(server_specs(g));
+  for (const auto& s : *specs_) {
     caf::config_option_adder add{custom_options_, s.group};
     switch (s.type) {
     case kind::integer:
@@ -227,7 +247,7 @@ std::optional<std::string> app_config::check_file(const std::string& path) const
         return "config file '" + path + "': unknown key '" + group + "." + name + "'";
       if (opt->check(v))
         return "config file '" + path + "': key '" + group + "." + name + "' must be " +
-               type_hint(*opt) + ", got " + caf::to_string(v);
+               type_hint(*specs_, *opt) + ", got " + caf::to_string(v);
     }
   }
   return std::nullopt;
@@ -248,13 +268,13 @@ std::optional<std::string> app_config::check_argument(const std::string& arg) co
   }
   auto parsed = opt->parse(arg.substr(eq + 1));
   if (!parsed)
-    return "option '--" + name + "' must be " + type_hint(*opt) + ", got '" + arg.substr(eq + 1) +
-           "'";
+    return "option '--" + name + "' must be " + type_hint(*specs_, *opt) + ", got '" +
+           arg.substr(eq + 1) + "'";
   return std::nullopt;
 }
 
 std::optional<std::string> app_config::check_ranges() const {
-  for (const auto& s : specs()) {
+  for (const auto& s : *specs_) {
     auto key = s.key();
     switch (s.type) {
     case kind::integer: {
@@ -304,7 +324,7 @@ std::string app_config::help_text(const char* program) const {
       << "Options are read from the config file (default " << default_file
       << ", INI format) and may be overridden on the command line.\n";
   std::string group;
-  for (const auto& s : specs()) {
+  for (const auto& s : *specs_) {
     if (group != s.group) {
       group = s.group;
       out << "\n[" << group << "]\n";
@@ -421,31 +441,43 @@ gateway_settings app_config::gateway() const {
   h.write_timeout = ms(c, "http.write-timeout", h.write_timeout);
   h.request_timeout = ms(c, "http.request-timeout", h.request_timeout);
   g.shutdown_grace = ms(c, "http.shutdown-grace", g.shutdown_grace);
-  auto& p = g.pool;
-  auto& t = p.worker.target;
-  t.host = caf::get_or(c, "backend.host", t.host);
-  t.port = integer(c, "backend.port", t.port);
-  t.transport = transport(c, "backend.transport", t.transport);
-  t.connect_timeout = ms(c, "backend.connect-timeout", t.connect_timeout);
-  t.call_timeout = ms(c, "backend.call-timeout", t.call_timeout);
-  p.workers = integer(c, "backend.pool-size", p.workers);
-  p.queue_limit = integer(c, "backend.queue-size", p.queue_limit);
-  p.worker.backoff_initial = ms(c, "backend.backoff-initial", p.worker.backoff_initial);
-  p.worker.backoff_max = ms(c, "backend.backoff-max", p.worker.backoff_max);
+  g.pool = pool("backend");
   return g;
 }
 
+rpc::pool_options app_config::pool(const std::string& group) const {
+  rpc::pool_options p;
+  auto& t = p.worker.target;
+  const auto& c = content;
+  auto key = [&](const char* name) { return group + "." + name; };
+  t.host = caf::get_or(c, key("host"), t.host);
+  t.port = integer(c, key("port"), t.port);
+  t.transport = transport(c, key("transport"), t.transport);
+  t.connect_timeout = ms(c, key("connect-timeout"), t.connect_timeout);
+  t.call_timeout = ms(c, key("call-timeout"), t.call_timeout);
+  p.workers = integer(c, key("pool-size"), p.workers);
+  p.queue_limit = integer(c, key("queue-size"), p.queue_limit);
+  p.worker.backoff_initial = ms(c, key("backoff-initial"), p.worker.backoff_initial);
+  p.worker.backoff_max = ms(c, key("backoff-max"), p.worker.backoff_max);
+  return p;
+}
+
 rpc::server_options app_config::backend() const {
+  return server("compute-server");
+}
+
+rpc::server_options app_config::server(const std::string& group) const {
   rpc::server_options s;
   const auto& c = content;
-  s.address = caf::get_or(c, "compute-server.address", s.address);
-  s.port = integer(c, "compute-server.port", s.port);
-  s.threads = integer(c, "compute-server.threads", s.threads);
-  s.transport = transport(c, "compute-server.transport", s.transport);
-  s.recv_timeout = ms(c, "compute-server.recv-timeout", s.recv_timeout);
-  s.send_timeout = ms(c, "compute-server.send-timeout", s.send_timeout);
-  s.max_string_bytes = integer(c, "compute-server.max-string-bytes", s.max_string_bytes);
-  s.max_container_items = integer(c, "compute-server.max-container-items", s.max_container_items);
+  auto key = [&](const char* name) { return group + "." + name; };
+  s.address = caf::get_or(c, key("address"), s.address);
+  s.port = integer(c, key("port"), s.port);
+  s.threads = integer(c, key("threads"), s.threads);
+  s.transport = transport(c, key("transport"), s.transport);
+  s.recv_timeout = ms(c, key("recv-timeout"), s.recv_timeout);
+  s.send_timeout = ms(c, key("send-timeout"), s.send_timeout);
+  s.max_string_bytes = integer(c, key("max-string-bytes"), s.max_string_bytes);
+  s.max_container_items = integer(c, key("max-container-items"), s.max_container_items);
   return s;
 }
 

@@ -9,9 +9,11 @@
 //   auto g = cfg.gateway();
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <caf/actor_system_config.hpp>
 
@@ -27,13 +29,19 @@ struct gateway_settings {
   std::chrono::milliseconds shutdown_grace{10'000};
 };
 
+struct spec;
+
 class app_config : public caf::actor_system_config {
 public:
   /// The config file read when --config-file is not given (relative to the
   /// working directory); a missing default file means built-in defaults.
   static constexpr const char* default_file = "config/actorgate.ini";
 
-  app_config();
+  /// Declares the shipped groups ([http], [backend], [compute-server]) plus
+  /// one client-pool group per name in `pools` (the keys of [backend]) and
+  /// one server group per name in `servers` (the keys of [compute-server]).
+  explicit app_config(const std::vector<std::string>& pools = {},
+                      const std::vector<std::string>& servers = {});
 
   /// Parses the file and the command line. Returns the exit code to stop
   /// with (0 after --help, 2 after an error, with one line on `err`), or
@@ -44,7 +52,12 @@ public:
   std::optional<int> load(std::vector<std::string> args, const char* program, std::ostream& err);
 
   gateway_settings gateway() const;
+  /// The Compute backend's server options ([compute-server]).
   rpc::server_options backend() const;
+  /// A client-pool group's options, e.g. pool("backend").
+  rpc::pool_options pool(const std::string& group) const;
+  /// A server group's options, e.g. server("compute-server").
+  rpc::server_options server(const std::string& group) const;
   const std::string& file_used() const { return file_used_; }
 
   /// Every option of ours with its type, meaning and default.
@@ -56,6 +69,7 @@ private:
   std::optional<std::string> check_ranges() const;
 
   std::string file_used_;
+  std::shared_ptr<std::vector<spec>> specs_;
 };
 
 } // namespace actorgate::apps

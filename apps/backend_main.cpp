@@ -4,6 +4,7 @@
 #include "apps/app_config.hpp"
 #include "apps/signals.hpp"
 #include "rpc/backend_server.hpp"
+#include "rpc/compute_service.hpp"
 
 using namespace actorgate;
 
@@ -13,7 +14,7 @@ int main(int argc, char** argv) {
   if (auto rc = cfg.load(argc, argv, "compute-backend", std::cerr))
     return *rc;
   auto opts = cfg.backend();
-  rpc::backend_server server{opts};
+  rpc::backend_server server{opts, rpc::make_compute_processor()};
   try {
     auto port = server.start();
     std::cout << "compute-backend listening on " << opts.address << ":" << port << " ("

@@ -11,7 +11,8 @@
 
 namespace actorgate::apps {
 
-gateway::gateway(int argc, char** argv, const char* program) : program_(program) {
+gateway::gateway(int argc, char** argv, const char* program, const std::vector<std::string>& pools)
+    : program_(program), cfg_(pools) {
   // Before any thread exists, so that every thread inherits the mask.
   block_stop_signals();
   exit_code_ = cfg_.load(argc, argv, program, std::cerr);

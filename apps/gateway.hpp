@@ -36,11 +36,15 @@ public:
   /// Blocks the stop signals, loads the configuration and starts the actor
   /// system and the IO threads. On --help or a bad option, exit_code() says
   /// how to end and nothing else may be called.
-  gateway(int argc, char** argv, const char* program);
+  /// `pools` names extra client-pool config groups (same keys as
+  /// [backend]) for the user's own backends; read them with pool_options().
+  gateway(int argc, char** argv, const char* program, const std::vector<std::string>& pools = {});
   ~gateway();
 
   std::optional<int> exit_code() const { return exit_code_; }
   const gateway_settings& settings() const { return settings_; }
+  /// A pool group's options, e.g. pool_options("kv").
+  rpc::pool_options pool_options(const std::string& group) const { return cfg_.pool(group); }
   caf::actor_system& system() { return *sys_; }
   /// The IO thread that hosts light actors.
   actor_host* io() { return server_->host(); }

@@ -17,3 +17,7 @@ if(NOT TARGET caf::core)
 endif()
 add_compile_definitions(BOOST_BEAST_USE_STD_STRING_VIEW)
 include(${CMAKE_CURRENT_LIST_DIR}/actorgate-targets.cmake)
+# actorgate_thrift_library(<target> <file.thrift> <dir> <generated .cpp ...>)
+# for a service of your own (see docs/extending.md).
+find_program(THRIFT_COMPILER thrift REQUIRED)
+include(${CMAKE_CURRENT_LIST_DIR}/actorgate_thrift.cmake)

@@ -13,20 +13,13 @@
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TServerSocket.h>
 
-#include "rpc/gen/Compute.h"
-#include "rpc/work.hpp"
+#include <thrift/TProcessor.h>
 
 namespace actorgate::rpc {
 
 namespace {
 
 using namespace apache::thrift;
-
-class compute_handler : public thrift::ComputeIf {
-public:
-  void echo(std::string& out, const std::string& msg) override { out = msg; }
-  std::int64_t work(std::int32_t cpu_us) override { return burn_cpu(cpu_us); }
-};
 
 // Tells start() the real port once the socket listens (port 0 = ephemeral).
 class ready_signal : public server::TServerEventHandler {
@@ -51,7 +44,8 @@ private:
 
 } // namespace
 
-backend_server::backend_server(server_options opts) : opts_(std::move(opts)) {}
+backend_server::backend_server(server_options opts, std::shared_ptr<TProcessor> processor)
+    : opts_(std::move(opts)), processor_(std::move(processor)) {}
 
 backend_server::~backend_server() {
   stop();
@@ -70,7 +64,7 @@ std::uint16_t backend_server::start() {
   threads->threadFactory(std::make_shared<concurrency::ThreadFactory>());
   threads->start();
   server_ = std::make_shared<server::TThreadPoolServer>(
-      std::make_shared<thrift::ComputeProcessor>(std::make_shared<compute_handler>()), sock, tf,
+      processor_, sock, tf,
       std::make_shared<protocol::TBinaryProtocolFactory>(opts_.max_string_bytes,
                                                          opts_.max_container_items, false, true),
       threads);

@@ -1,6 +1,7 @@
-// backend_server: the Compute service on a Thrift TThreadPoolServer.
+// backend_server: any Thrift service on a TThreadPoolServer, with the limits
+// a server facing untrusted clients needs (sizes, idle and send timeouts).
 //
-//   backend_server srv{opts};
+//   backend_server srv{opts, std::make_shared<MyServiceProcessor>(handler)};
 //   std::uint16_t port = srv.start();   // serves on a background thread
 //   ...
 //   srv.stop();                          // stops accepting, joins
@@ -15,6 +16,9 @@
 
 #include "rpc/connection.hpp"
 
+namespace apache::thrift {
+class TProcessor;
+}
 namespace apache::thrift::server {
 class TThreadPoolServer;
 }
@@ -41,7 +45,7 @@ struct server_options {
 
 class backend_server {
 public:
-  explicit backend_server(server_options opts);
+  backend_server(server_options opts, std::shared_ptr<apache::thrift::TProcessor> processor);
   ~backend_server();
   backend_server(const backend_server&) = delete;
   backend_server& operator=(const backend_server&) = delete;
@@ -53,6 +57,7 @@ public:
 
 private:
   server_options opts_;
+  std::shared_ptr<apache::thrift::TProcessor> processor_;
   std::shared_ptr<apache::thrift::server::TThreadPoolServer> server_;
   std::thread thread_;
 };

@@ -49,7 +49,7 @@ struct worker_options {
 };
 
 struct pool_options {
-  std::size_t workers = 4;
+  std::size_t workers = 8;
   std::size_t queue_limit = 256;
   worker_options worker;
 };

@@ -9,8 +9,8 @@ a fenced block:
     ...
     ```
 
-The region is the text between the lines "// [NAME]" and "// [/NAME]" in
-that file (common indentation removed). `snippets.py check DOC` fails if any
+The region is the text between the lines "// [NAME]" and "// [/NAME]"
+("# [NAME]" in CMake files) in that file (common indentation removed). `snippets.py check DOC` fails if any
 block differs from its region; `snippets.py write DOC` rewrites the blocks.
 """
 import re
@@ -24,8 +24,8 @@ ANNOUNCE = re.compile(r"<!-- snippet: (?P<path>[^#\s]+)#(?P<name>[\w-]+) -->")
 
 def region(path, name):
     lines = (ROOT / path).read_text().splitlines()
-    begin = [i for i, l in enumerate(lines) if l.strip() == f"// [{name}]"]
-    end = [i for i, l in enumerate(lines) if l.strip() == f"// [/{name}]"]
+    begin = [i for i, l in enumerate(lines) if l.strip() in (f"// [{name}]", f"# [{name}]")]
+    end = [i for i, l in enumerate(lines) if l.strip() in (f"// [/{name}]", f"# [/{name}]")]
     if len(begin) != 1 or len(end) != 1 or end[0] <= begin[0]:
         raise SystemExit(f"{path}: region [{name}] not found exactly once")
     return textwrap.dedent("\n".join(lines[begin[0] + 1 : end[0]])).strip("\n")

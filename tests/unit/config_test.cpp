@@ -84,6 +84,61 @@ TEST_CASE("config: the shipped file loads and keeps the pool within the backend'
   CHECK(cfg.gateway().pool.worker.target.port == cfg.backend().port);
 }
 
+TEST_CASE("config: the shipped file states the built-in defaults") {
+  // README promises that running without the file changes nothing.
+  app_config shipped;
+  app_config builtin;
+  std::ostringstream err;
+  REQUIRE_FALSE(
+      shipped.load({"--config-file=" ACTORGATE_SOURCE_DIR "/config/actorgate.ini"}, "test", err));
+  REQUIRE_FALSE(builtin.load({"--config-file=/dev/null"}, "test", err));
+  auto a = shipped.gateway();
+  auto b = builtin.gateway();
+  CHECK(a.http.address == b.http.address);
+  CHECK(a.http.port == b.http.port);
+  CHECK(a.http.io_threads == b.http.io_threads);
+  CHECK(a.http.max_connections == b.http.max_connections);
+  CHECK(a.http.max_header_bytes == b.http.max_header_bytes);
+  CHECK(a.http.max_body_bytes == b.http.max_body_bytes);
+  CHECK(a.http.read_timeout == b.http.read_timeout);
+  CHECK(a.http.idle_timeout == b.http.idle_timeout);
+  CHECK(a.http.write_timeout == b.http.write_timeout);
+  CHECK(a.http.request_timeout == b.http.request_timeout);
+  CHECK(a.shutdown_grace == b.shutdown_grace);
+  CHECK(a.pool.workers == b.pool.workers);
+  CHECK(a.pool.queue_limit == b.pool.queue_limit);
+  CHECK(a.pool.worker.target.host == b.pool.worker.target.host);
+  CHECK(a.pool.worker.target.port == b.pool.worker.target.port);
+  CHECK(a.pool.worker.target.transport == b.pool.worker.target.transport);
+  CHECK(a.pool.worker.target.connect_timeout == b.pool.worker.target.connect_timeout);
+  CHECK(a.pool.worker.target.call_timeout == b.pool.worker.target.call_timeout);
+  CHECK(a.pool.worker.backoff_initial == b.pool.worker.backoff_initial);
+  CHECK(a.pool.worker.backoff_max == b.pool.worker.backoff_max);
+  auto x = shipped.backend();
+  auto y = builtin.backend();
+  CHECK(x.address == y.address);
+  CHECK(x.port == y.port);
+  CHECK(x.threads == y.threads);
+  CHECK(x.transport == y.transport);
+  CHECK(x.recv_timeout == y.recv_timeout);
+  CHECK(x.send_timeout == y.send_timeout);
+  CHECK(x.max_string_bytes == y.max_string_bytes);
+  CHECK(x.max_container_items == y.max_container_items);
+}
+
+TEST_CASE("config: extra pool and server groups for a user's own backends") {
+  app_config cfg{{"kv"}, {"kv-server"}};
+  std::ostringstream err;
+  REQUIRE_FALSE(cfg.load(
+      {"--config-file=/dev/null", "--kv.port=7001", "--kv.pool-size=2", "--kv-server.threads=3"},
+      "test", err));
+  CHECK(cfg.pool("kv").worker.target.port == 7001);
+  CHECK(cfg.pool("kv").workers == 2);
+  CHECK(cfg.server("kv-server").threads == 3);
+  CHECK(cfg.gateway().pool.worker.target.port == 9090); // [backend] untouched
+  check_rejected(load({"--config-file=/dev/null", "--kv.port=7001"}), "kv.port"); // not declared
+}
+
 TEST_CASE("config: bad command line options are one line and exit code 2") {
   check_rejected(load({"--config-file=/dev/null", "--http.port=70000"}), "http.port");
   check_rejected(load({"--config-file=/dev/null", "--http.port=-1"}), "http.port");

@@ -1,0 +1,68 @@
+// The kv example (apps/examples/kv) through the whole pipeline: its own
+// Thrift backend and the Compute backend as real processes, its gateway
+// as a real process, real HTTP.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <string>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+using namespace actorgate::test;
+using namespace std::chrono_literals;
+
+TEST_CASE("kv example: own service, path parameters, state, fan-out") {
+  backend_process compute;
+  process kv_backend{ACTORGATE_KV_BACKEND_BIN,
+                     {"--config-file=/dev/null", "--kv-server.port=0", "--kv-server.threads=8"}};
+  auto kv_port = kv_backend.wait_for_port();
+  REQUIRE(kv_port != 0);
+  process gateway{ACTORGATE_KV_GATEWAY_BIN,
+                  {"--config-file=/dev/null", "--http.port=0",
+                   "--backend.port=" + std::to_string(compute.port), "--backend.pool-size=2",
+                   "--kv.port=" + std::to_string(kv_port), "--kv.pool-size=2"}};
+  auto port = gateway.wait_for_port();
+  REQUIRE(port != 0);
+
+  http_client c{port};
+  auto missing = c.get("/kv/colour");
+  CHECK(missing.status == 404);
+  CHECK(missing.header("content-type") == "application/json");
+
+  auto put = c.request("PUT", "/kv/colour"); // empty body: stores ""
+  CHECK(put.status == 200);
+  CHECK(put.body == R"({"stored":"colour"})");
+  auto got = c.get("/kv/colour");
+  CHECK(got.status == 200);
+  CHECK(got.body == R"({"key":"colour","value":""})");
+
+  auto tokens = c.get("/tokens?text=The+Quick,+brown%21fox");
+  CHECK(tokens.status == 200);
+  CHECK(tokens.body == R"(["the","quick","brown","fox"])");
+  CHECK(c.get("/tokens").status == 400);
+
+  CHECK(c.get("/visits/home").body == R"({"visits":1})");
+  CHECK(c.get("/visits/home").body == R"({"visits":2})");
+  CHECK(c.get("/visits/about").body == R"({"visits":1})");
+
+  auto summary = c.get("/summary/colour");
+  CHECK(summary.status == 200);
+  CHECK(summary.body == R"({"key":"colour","value":"","echo":"colour"})");
+  auto none = c.get("/summary/nothing");
+  CHECK(none.body == R"({"key":"nothing","value":null,"echo":"nothing"})");
+
+  CHECK(c.request("DELETE", "/kv/colour").status == 405);
+
+  // One backend down: the fan-out answers once, with the error.
+  kv_backend.signal(SIGKILL);
+  kv_backend.wait(5s);
+  auto half = http_get(port, "/summary/colour");
+  CHECK(half.status == 503);
+  CHECK(http_get(port, "/visits/home").body == R"({"visits":3})");
+
+  gateway.signal(SIGTERM);
+  auto rc = gateway.wait(10s);
+  REQUIRE(rc.has_value());
+  CHECK(*rc == 0);
+}
