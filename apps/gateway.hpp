@@ -23,6 +23,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/hosted_actor.hpp"
+#include "actors/stateless_pool.hpp"
 #include "actors/supervisor.hpp"
 #include "apps/app_config.hpp"
 #include "http/route_table.hpp"
@@ -57,6 +58,12 @@ public:
   /// A hosted actor that is replaced (fresh state) when it fails.
   template <class F, class... Ts> caf::actor supervised(std::string name, F fn, Ts... xs) {
     return keep(spawn_supervised_route(*sys_, io(), std::move(name), fn, xs...));
+  }
+
+  /// N identical stateless actors on CAF's scheduler, requests spread
+  /// round-robin: CPU work in the gateway that uses every core.
+  template <class F, class... Ts> caf::actor stateless(std::size_t n, F fn, Ts... xs) {
+    return keep(spawn_stateless_pool(*sys_, n, fn, xs...));
   }
 
   /// An actor on CAF's scheduler, for CPU work in the gateway.

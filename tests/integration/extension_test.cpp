@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <caf/actor_system.hpp>
@@ -16,6 +17,7 @@
 #include "actors/atoms.hpp"
 #include "actors/errors.hpp"
 #include "actors/hosted_actor.hpp"
+#include "actors/stateless_pool.hpp"
 #include "actors/supervisor.hpp"
 #include "http/server.hpp"
 #include "rpc/gen/Compute.h"
@@ -136,7 +138,45 @@ caf::behavior counter_route(caf::event_based_actor*) {
 
 // [/counter]
 
+// [stateless]
+// CPU work in the gateway: each actor of the pool answers with its own id.
+caf::behavior whoami_route(caf::event_based_actor* self) {
+  return {[self](handle_atom, const request&, const reply_handle& h) {
+    h.answer(response::text(200, std::to_string(self->id())));
+  }};
+}
+// [/stateless]
+
 } // namespace
+
+TEST_CASE("a pool of stateless route actors spreads requests over its actors") {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  http::server_options hopts;
+  hopts.port = 0;
+  http::server server{sys, hopts};
+  // [stateless-spawn]
+  auto whoami = spawn_stateless_pool(sys, 3, whoami_route);
+  // [/stateless-spawn]
+  auto routes = std::make_shared<http::route_table>();
+  routes->add(method::get, "/whoami", whoami);
+  auto port = server.start(routes);
+  http_client c{port};
+  std::set<std::string> ids;
+  for (int i = 0; i < 9; ++i) {
+    auto r = c.get("/whoami");
+    REQUIRE(r.status == 200);
+    ids.insert(r.body);
+  }
+  CHECK(ids.size() == 3);
+  server.shutdown(std::chrono::milliseconds(500));
+  caf::scoped_actor self{sys};
+  self->monitor(whoami);
+  caf::anon_send_exit(whoami, caf::exit_reason::user_shutdown);
+  self->receive([](const caf::down_msg&) {},
+                caf::after(std::chrono::seconds(5)) >> [] { FAIL("the pool did not stop"); });
+  server.stop();
+}
 
 TEST_CASE("a supervised route actor that throws answers 500 and is replaced") {
   backend_process backend; // unused by these routes; keeps the fixture shape
