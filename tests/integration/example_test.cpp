@@ -66,3 +66,27 @@ TEST_CASE("kv example: own service, path parameters, state, fan-out") {
   REQUIRE(rc.has_value());
   CHECK(*rc == 0);
 }
+
+TEST_CASE("kv example: a backend that answers with an exception gives 502") {
+  // The kv pool pointed at the Compute backend: every kv call is an unknown
+  // method there, answered with a Thrift application exception.
+  backend_process compute;
+  process gateway{ACTORGATE_KV_GATEWAY_BIN,
+                  {"--config-file=/dev/null", "--http.port=0",
+                   "--backend.port=" + std::to_string(compute.port), "--backend.pool-size=1",
+                   "--kv.port=" + std::to_string(compute.port), "--kv.pool-size=1"}};
+  auto port = gateway.wait_for_port();
+  REQUIRE(port != 0);
+  http_client c{port};
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.get("/kv/x");
+    CHECK(r.status == 502);
+    CHECK(r.body.find("exception") != std::string::npos);
+  }
+  // The connection stayed in step: the same worker serves the next call.
+  CHECK(c.get("/tokens?text=a").status == 502);
+  gateway.signal(SIGTERM);
+  auto rc = gateway.wait(10s);
+  REQUIRE(rc.has_value());
+  CHECK(*rc == 0);
+}
