@@ -138,6 +138,31 @@ caf::behavior counter_route(caf::event_based_actor*) {
 
 // [/counter]
 
+// An actor system and an HTTP server on an ephemeral port, in this process;
+// finish() drains, ends the given actors (checking that they go) and stops.
+struct in_process_server {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  http::server server{sys, [] {
+                        http::server_options o;
+                        o.port = 0;
+                        return o;
+                      }()};
+
+  void finish(const std::vector<caf::actor>& actors) {
+    server.shutdown(std::chrono::milliseconds(500));
+    caf::scoped_actor self{sys};
+    for (const auto& a : actors) {
+      self->monitor(a);
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    }
+    for (std::size_t i = 0; i < actors.size(); ++i)
+      self->receive([](const caf::down_msg&) {},
+                    caf::after(std::chrono::seconds(5)) >> [] { FAIL("an actor did not stop"); });
+    server.stop();
+  }
+};
+
 // [stateless]
 // CPU work in the gateway: each actor of the pool answers with its own id.
 caf::behavior whoami_route(caf::event_based_actor* self) {
@@ -150,11 +175,9 @@ caf::behavior whoami_route(caf::event_based_actor* self) {
 } // namespace
 
 TEST_CASE("a pool of stateless route actors spreads requests over its actors") {
-  caf::actor_system_config cfg;
-  caf::actor_system sys{cfg};
-  http::server_options hopts;
-  hopts.port = 0;
-  http::server server{sys, hopts};
+  in_process_server fx;
+  auto& sys = fx.sys;
+  auto& server = fx.server;
   // [stateless-spawn]
   auto whoami = spawn_stateless_pool(sys, 3, whoami_route);
   // [/stateless-spawn]
@@ -169,22 +192,14 @@ TEST_CASE("a pool of stateless route actors spreads requests over its actors") {
     ids.insert(r.body);
   }
   CHECK(ids.size() == 3);
-  server.shutdown(std::chrono::milliseconds(500));
-  caf::scoped_actor self{sys};
-  self->monitor(whoami);
-  caf::anon_send_exit(whoami, caf::exit_reason::user_shutdown);
-  self->receive([](const caf::down_msg&) {},
-                caf::after(std::chrono::seconds(5)) >> [] { FAIL("the pool did not stop"); });
-  server.stop();
+  fx.finish({whoami});
 }
 
 TEST_CASE("a supervised route actor that throws answers 500 and is replaced") {
   backend_process backend; // unused by these routes; keeps the fixture shape
-  caf::actor_system_config cfg;
-  caf::actor_system sys{cfg};
-  http::server_options hopts;
-  hopts.port = 0;
-  http::server server{sys, hopts};
+  in_process_server fx;
+  auto& sys = fx.sys;
+  auto& server = fx.server;
   // [supervise]
   auto counter = spawn_supervised_route(sys, server.host(), "counter", counter_route);
   // [/supervise]
@@ -209,25 +224,14 @@ TEST_CASE("a supervised route actor that throws answers 500 and is replaced") {
     CHECK(c.get("/count/boom").status == 500);
   CHECK(c.get("/count/inc").body == "1");
 
-  server.shutdown(std::chrono::milliseconds(500));
-  caf::scoped_actor self{sys};
-  for (const auto& a : {counter, other}) {
-    self->monitor(a);
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  }
-  for (int i = 0; i < 2; ++i)
-    self->receive([](const caf::down_msg&) {},
-                  caf::after(std::chrono::seconds(5)) >> [] { FAIL("an actor did not stop"); });
-  server.stop();
+  fx.finish({counter, other});
 }
 
 TEST_CASE("own route actors with path parameters and a typed pool through the pipeline") {
   std::optional<backend_process> backend{std::in_place};
-  caf::actor_system_config cfg;
-  caf::actor_system sys{cfg};
-  http::server_options hopts;
-  hopts.port = 0;
-  http::server server{sys, hopts};
+  in_process_server fx;
+  auto& sys = fx.sys;
+  auto& server = fx.server;
   rpc::pool_options popts;
   popts.workers = 2;
   popts.worker.target.port = backend->port;
@@ -279,14 +283,5 @@ TEST_CASE("own route actors with path parameters and a typed pool through the pi
     CHECK(http_get(port, "/chain/x").status == 503);
   }
 
-  server.shutdown(std::chrono::milliseconds(500));
-  caf::scoped_actor self{sys};
-  for (const auto& a : {echo, work, show, fan, seq, pool.actor()}) {
-    self->monitor(a);
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  }
-  for (int i = 0; i < 6; ++i)
-    self->receive([](const caf::down_msg&) {},
-                  caf::after(std::chrono::seconds(5)) >> [] { FAIL("an actor did not stop"); });
-  server.stop();
+  fx.finish({echo, work, show, fan, seq, pool.actor()});
 }

@@ -27,21 +27,25 @@ auto answer_error(const reply_handle& h) {
 }
 
 // [kv-get]
-// GET /kv/:key -> the value, or 404. A declared Thrift exception is part of
-// the call's result, caught where the call runs.
+// A declared Thrift exception is part of the call's result, caught where the
+// call runs: the value, or nothing if the key is not stored.
+auto lookup(std::string key) {
+  return [key](kv_client& c) -> std::vector<std::string> {
+    try {
+      std::string value;
+      c.get(value, key);
+      return {value};
+    } catch (const example::kv::NotFound&) {
+      return {};
+    }
+  };
+}
+
+// GET /kv/:key -> the value, or 404.
 caf::behavior get_route(caf::event_based_actor* self, kv_pool kv) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
     auto key = *req.path_param("key");
-    kv.call(self, req.deadline,
-            [key](kv_client& c) -> std::vector<std::string> {
-              try {
-                std::string value;
-                c.get(value, key);
-                return {value};
-              } catch (const example::kv::NotFound&) {
-                return {};
-              }
-            })
+    kv.call(self, req.deadline, lookup(key))
         .then(
             [h, key](std::vector<std::string>& found) {
               if (found.empty())
@@ -116,16 +120,7 @@ caf::behavior summary_route(caf::event_based_actor* self, kv_pool kv, compute_po
       h.answer(response::json(200, "{\"key\":" + json_quote(key) + ",\"value\":" + value +
                                        ",\"echo\":" + json_quote(*j->echo) + "}"));
     };
-    kv.call(self, req.deadline,
-            [key](kv_client& c) -> std::vector<std::string> {
-              try {
-                std::string v;
-                c.get(v, key);
-                return {v};
-              } catch (const example::kv::NotFound&) {
-                return {};
-              }
-            })
+    kv.call(self, req.deadline, lookup(key))
         .then([j, finish](std::vector<std::string>& v) { j->value = std::move(v), finish(); },
               answer_error(h));
     compute
