@@ -201,6 +201,12 @@ void session::do_read_head() {
 void session::check_head() {
   auto data = buffer_.cdata();
   std::string_view raw(static_cast<const char*>(data.data()), data.size());
+  // RFC 9112 2.2: empty lines before a request line are ignored (some
+  // clients send a CRLF after a body).
+  if (head_scanned_ == 0 && raw.size() >= 2 && raw.substr(0, 2) == "\r\n") {
+    buffer_.consume(2);
+    return check_head();
+  }
   auto from = head_scanned_ > 3 ? head_scanned_ - 3 : 0;
   auto end = raw.find("\r\n\r\n", from);
   // A bare LF or CR or a NUL would otherwise leave us waiting for a CRLFCRLF

@@ -70,10 +70,17 @@ TEST_CASE("Expect 100-continue gets an interim 100 before the body is sent") {
   CHECK(starts_with(final_answer, "HTTP/1.1 405 ")); // POST /ping: read in full, then refused
 }
 
-TEST_CASE("HTTP/1.0 needs no Host and pipelined requests are answered in order") {
+TEST_CASE("HTTP/1.0 needs no Host and empty lines before a request are ignored") {
   backend_process backend;
   gateway_process gateway{backend.port};
   auto got = raw_exchange(gateway.port, "GET /ping HTTP/1.0\r\n\r\n", 3s);
   CHECK(starts_with(got, "HTTP/1.0 200 "));
   CHECK(got.find("\r\n\r\npong") != std::string::npos);
+  auto after_crlf =
+      raw_exchange(gateway.port,
+                   "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n\r\nGET /ping HTTP/1.1\r\nHost: x\r\n"
+                   "Connection: close\r\n\r\n",
+                   3s);
+  CHECK(starts_with(after_crlf, "HTTP/1.1 200 "));
+  CHECK(after_crlf.find("pong", after_crlf.find("pong") + 4) != std::string::npos);
 }
