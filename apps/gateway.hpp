@@ -63,7 +63,7 @@ public:
   /// N identical stateless actors on CAF's scheduler, requests spread
   /// round-robin: CPU work in the gateway that uses every core.
   template <class F, class... Ts> caf::actor stateless(std::size_t n, F fn, Ts... xs) {
-    return keep(spawn_stateless_pool(*sys_, n, fn, xs...));
+    return keep(spawn_stateless_pool(*sys_, io(), n, fn, xs...));
   }
 
   /// An actor on CAF's scheduler, for CPU work in the gateway.

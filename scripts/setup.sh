@@ -5,6 +5,7 @@
 #   BUILD_DIR   build folder               (default: build)
 #   BUILD_TYPE  CMake build type           (default: RelWithDebInfo)
 #   CMAKE_ARGS  extra arguments for cmake  (default: none)
+#   SKIP_BUILD  set: install the packages only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+[[ -n ${SKIP_BUILD:-} ]] && exit 0
 BUILD_DIR=${BUILD_DIR:-build}
 BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
 # shellcheck disable=SC2086

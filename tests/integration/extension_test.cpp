@@ -179,7 +179,7 @@ TEST_CASE("a pool of stateless route actors spreads requests over its actors") {
   auto& sys = fx.sys;
   auto& server = fx.server;
   // [stateless-spawn]
-  auto whoami = spawn_stateless_pool(sys, 3, whoami_route);
+  auto whoami = spawn_stateless_pool(sys, server.host(), 3, whoami_route);
   // [/stateless-spawn]
   auto routes = std::make_shared<http::route_table>();
   routes->add(method::get, "/whoami", whoami);
