@@ -164,8 +164,4 @@ void server::stop() {
     t->stop();
 }
 
-std::size_t server::connections() const {
-  return impl_->registry->size();
-}
-
 } // namespace actorgate::http

@@ -48,8 +48,6 @@ public:
   /// Ends the IO threads. Actors still hosted move to CAF's scheduler.
   void stop();
 
-  /// Open connections right now.
-  std::size_t connections() const;
 
 private:
   struct impl;

@@ -299,8 +299,6 @@ void session::on_read(beast::error_code ec, std::size_t) {
     return do_close();
   if (ec) {
     close_after_write_ = true;
-    head_ = false;
-    version_ = 11;
     auto data = buffer_.cdata();
     return do_write(parse_error_response(
         ec, std::string_view(static_cast<const char*>(data.data()), data.size())));

@@ -30,3 +30,19 @@ TEST_CASE("error responses carry a JSON body") {
   CHECK(r.content_type == "application/json");
   CHECK(r.body == R"({"error":"missing \"msg\"","status":400})");
 }
+
+TEST_CASE("request accessors: headers case-insensitively, first query value, path parameters") {
+  actorgate::request r;
+  r.headers = {{"Content-Type", "text/plain"}, {"X-Id", "1"}, {"x-id", "2"}};
+  r.query = {{"a", "1"}, {"a", "2"}, {"b", ""}};
+  r.path_params = {{"id", "42"}};
+  REQUIRE(r.header_value("content-type") != nullptr);
+  CHECK(*r.header_value("CONTENT-TYPE") == "text/plain");
+  CHECK(*r.header_value("x-id") == "1");
+  CHECK(r.header_value("content") == nullptr);
+  CHECK(*r.query_param("a") == "1");
+  CHECK(*r.query_param("b") == "");
+  CHECK(r.query_param("c") == nullptr);
+  CHECK(*r.path_param("id") == "42");
+  CHECK(r.path_param("ID") == nullptr);
+}
