@@ -78,6 +78,9 @@ public:
     return p;
   }
 
+  /// Adds an observer of connections and answered requests (metrics, logs).
+  void observe(std::shared_ptr<http::exchange_observer> o) { server_->observe(std::move(o)); }
+
   /// Throws std::invalid_argument for a malformed or conflicting pattern.
   void route(method m, std::string_view pattern, caf::actor target);
 

@@ -82,6 +82,7 @@ struct route_table::node {
     method verb;
     caf::actor target;
     std::vector<std::string> names; // of this route's parameters, in order
+    std::string pattern;
   };
   std::map<std::string, std::unique_ptr<node>, std::less<>> literals;
   std::unique_ptr<node> param;
@@ -125,7 +126,7 @@ void route_table::add(method m, std::string_view pattern, caf::actor target) {
     if (r.verb == m)
       reject(pattern,
              "conflicts with another " + std::string(to_string(m)) + " route of the same shape");
-  n->routes.push_back({m, std::move(target), std::move(names)});
+  n->routes.push_back({m, std::move(target), std::move(names), std::string(pattern)});
 }
 
 namespace {
@@ -175,6 +176,7 @@ route_table::match route_table::find(method m, const std::vector<std::string>& s
       for (const auto& r : n->routes)
         if (r.verb == want) {
           result.actor = &r.target;
+          result.pattern = r.pattern;
           for (std::size_t k = 0; k < r.names.size() && k < vals.size(); ++k)
             result.params.emplace_back(r.names[k], vals[k]);
           return true;

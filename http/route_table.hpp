@@ -39,6 +39,8 @@ public:
   struct match {
     /// nullptr if nothing matched.
     const caf::actor* actor = nullptr;
+    /// The pattern it was added with; valid as long as the table.
+    std::string_view pattern;
     /// Parameter name -> decoded segment(s), in pattern order.
     std::vector<std::pair<std::string, std::string>> params;
     /// The path matched some route, but not for this method.

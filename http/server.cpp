@@ -73,6 +73,7 @@ private:
 struct server::impl {
   server_options opts;
   std::shared_ptr<const route_table> routes;
+  std::shared_ptr<observer_list> observers = std::make_shared<observer_list>();
   std::vector<std::unique_ptr<io_thread>> threads;
   std::unique_ptr<net::basic_socket_acceptor<tcp, executor>> acceptor;
   std::shared_ptr<session_registry> registry = std::make_shared<session_registry>();
@@ -102,9 +103,11 @@ struct server::impl {
       } else if (registry->size() >= opts.max_connections) {
         beast::error_code ignored;
         sock.close(ignored);
+        for (const auto& o : *observers)
+          o->on_connection_refused();
       } else {
         sock.set_option(tcp::no_delay(true), ec);
-        auto s = std::make_shared<session>(std::move(sock), opts, routes, registry);
+        auto s = std::make_shared<session>(std::move(sock), opts, routes, registry, observers);
         registry->add(s);
         s->run();
       }
@@ -123,6 +126,10 @@ server::~server() {
 
 actor_host* server::host(std::size_t i) {
   return impl_->threads.at(i % impl_->threads.size()).get();
+}
+
+void server::observe(std::shared_ptr<exchange_observer> o) {
+  impl_->observers->push_back(std::move(o));
 }
 
 std::uint16_t server::start(std::shared_ptr<const route_table> routes) {

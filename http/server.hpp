@@ -19,6 +19,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/hosted_actor.hpp"
+#include "http/exchange.hpp"
 #include "http/route_table.hpp"
 #include "http/server_options.hpp"
 
@@ -35,6 +36,9 @@ public:
   /// IO thread `i`'s actor host, for spawn_hosted().
   actor_host* host(std::size_t i = 0);
 
+  /// Adds an observer of connections and exchanges; only before start().
+  void observe(std::shared_ptr<exchange_observer> o);
+
   /// Binds and listens. Returns the bound port. Throws
   /// boost::system::system_error if the address cannot be bound.
   std::uint16_t start(std::shared_ptr<const route_table> routes);
@@ -47,7 +51,6 @@ public:
 
   /// Ends the IO threads. Actors still hosted move to CAF's scheduler.
   void stop();
-
 
 private:
   struct impl;

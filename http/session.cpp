@@ -134,12 +134,19 @@ response parse_error_response(const beast::error_code& ec, std::string_view head
 
 session::session(socket_type&& socket, const server_options& opts,
                  std::shared_ptr<const route_table> routes,
-                 std::shared_ptr<session_registry> registry)
+                 std::shared_ptr<session_registry> registry,
+                 std::shared_ptr<const observer_list> observers)
     : stream_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
-      registry_(std::move(registry)), deadline_timer_(stream_.get_executor()) {}
+      registry_(std::move(registry)), observers_(std::move(observers)),
+      deadline_timer_(stream_.get_executor()) {
+  for (const auto& o : *observers_)
+    o->on_connection_open();
+}
 
 session::~session() {
   registry_->remove(this);
+  for (const auto& o : *observers_)
+    o->on_connection_close();
 }
 
 void session::run() {
@@ -190,6 +197,8 @@ void session::on_first_bytes(beast::error_code ec, std::size_t n) {
 }
 
 void session::do_read_head() {
+  started_ = std::chrono::steady_clock::now();
+  route_ = {};
   stream_.expires_after(opts_.read_timeout);
   head_scanned_ = 0;
   check_head();
@@ -330,6 +339,9 @@ void session::dispatch() {
     r.headers.push_back({"Allow", match.allow});
     return do_write(std::move(r));
   }
+  route_ = match.pattern;
+  for (const auto& o : *observers_)
+    o->on_request_routed();
   req.path = std::move(target.path);
   req.path_params = std::move(match.params);
   req.query = std::move(target.query);
@@ -365,6 +377,7 @@ void session::on_reply(std::uint64_t seq, response r) {
 
 void session::do_write(const response& r) {
   phase_ = phase::writing;
+  status_ = r.status;
   bool keep = keep_alive_ && !close_after_write_ && !draining_ && !registry_->draining();
   close_after_write_ = !keep;
   serialize(r, wire_options{version_, keep, head_}, out_);
@@ -373,10 +386,28 @@ void session::do_write(const response& r) {
                    beast::bind_front_handler(&session::on_write, shared_from_this()));
 }
 
-void session::on_write(beast::error_code ec, std::size_t) {
+void session::on_write(beast::error_code ec, std::size_t n) {
+  if (!observers_->empty())
+    report(n);
   if (ec || close_after_write_)
     return do_close();
   do_read();
+}
+
+void session::report(std::size_t bytes_out) {
+  exchange x;
+  if (parser_ && parser_->is_header_done()) {
+    const auto& msg = parser_->get();
+    x.method = msg.method_string();
+    x.target = msg.target();
+  }
+  x.route = route_;
+  x.status = status_;
+  x.bytes_out = bytes_out;
+  x.started = started_;
+  x.duration = std::chrono::steady_clock::now() - started_;
+  for (const auto& o : *observers_)
+    o->on_exchange(x);
 }
 
 void session::do_close() {

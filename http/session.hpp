@@ -24,6 +24,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "actors/response.hpp"
+#include "http/exchange.hpp"
 #include "http/route_table.hpp"
 #include "http/server_options.hpp"
 
@@ -70,7 +71,8 @@ private:
 class session : public std::enable_shared_from_this<session> {
 public:
   session(socket_type&& socket, const server_options& opts,
-          std::shared_ptr<const route_table> routes, std::shared_ptr<session_registry> registry);
+          std::shared_ptr<const route_table> routes, std::shared_ptr<session_registry> registry,
+          std::shared_ptr<const observer_list> observers);
   ~session();
 
   void run();
@@ -98,6 +100,7 @@ private:
   void on_reply(std::uint64_t seq, response r);
   void do_write(const response& r);
   void on_write(beast::error_code ec, std::size_t n);
+  void report(std::size_t bytes_out);
   void do_close();
   void do_linger();
   void finish_close();
@@ -107,6 +110,7 @@ private:
   const server_options& opts_;
   std::shared_ptr<const route_table> routes_;
   std::shared_ptr<session_registry> registry_;
+  std::shared_ptr<const observer_list> observers_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   std::string out_; // the response on the wire; capacity is reused
   timer_type deadline_timer_;
@@ -120,6 +124,10 @@ private:
   bool awaiting_first_byte_ = false;
   std::size_t lingered_ = 0;
   std::size_t head_scanned_ = 0; // bytes of the buffer searched for the header's end
+  // For the observers: the request being answered.
+  std::chrono::steady_clock::time_point started_{};
+  std::string_view route_; // points into *routes_
+  unsigned status_ = 0;
 };
 
 } // namespace actorgate::http

@@ -24,6 +24,7 @@
 #include "rpc/typed_pool.hpp"
 #include "rpc/work.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/in_process_server.hpp"
 #include "tests/support/process.hpp"
 
 using namespace actorgate;
@@ -137,31 +138,6 @@ caf::behavior counter_route(caf::event_based_actor*) {
 }
 
 // [/counter]
-
-// An actor system and an HTTP server on an ephemeral port, in this process;
-// finish() drains, ends the given actors (checking that they go) and stops.
-struct in_process_server {
-  caf::actor_system_config cfg;
-  caf::actor_system sys{cfg};
-  http::server server{sys, [] {
-                        http::server_options o;
-                        o.port = 0;
-                        return o;
-                      }()};
-
-  void finish(const std::vector<caf::actor>& actors) {
-    server.shutdown(std::chrono::milliseconds(500));
-    caf::scoped_actor self{sys};
-    for (const auto& a : actors) {
-      self->monitor(a);
-      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-    }
-    for (std::size_t i = 0; i < actors.size(); ++i)
-      self->receive([](const caf::down_msg&) {},
-                    caf::after(std::chrono::seconds(5)) >> [] { FAIL("an actor did not stop"); });
-    server.stop();
-  }
-};
 
 // [stateless]
 // CPU work in the gateway: each actor of the pool answers with its own id.
