@@ -25,6 +25,8 @@ const char* to_string(backend_errc x) {
     return "backend raised an exception";
   case backend_errc::shutting_down:
     return "gateway is shutting down";
+  case backend_errc::exhausted:
+    return "backend has no thread free for another connection";
   }
   return "backend error";
 }
@@ -46,7 +48,8 @@ response error_response(const caf::error& e) {
       return r;
     }
     case backend_errc::unavailable:
-    case backend_errc::shutting_down: {
+    case backend_errc::shutting_down:
+    case backend_errc::exhausted: {
       auto r = response::error(503, text);
       r.headers.push_back({"Retry-After", "1"});
       return r;

@@ -26,6 +26,9 @@ enum class backend_errc : std::uint8_t {
   application,
   /// The gateway is shutting down: 503.
   shutting_down,
+  /// The backend accepted a connection but never served it while its other
+  /// connections answered: every backend thread is taken. 503.
+  exhausted,
 };
 
 caf::error make_error(backend_errc x, std::string detail = {});

@@ -459,6 +459,8 @@ rpc::pool_options app_config::pool(const std::string& group) const {
   p.queue_limit = integer(c, key("queue-size"), p.queue_limit);
   p.worker.backoff_initial = ms(c, key("backoff-initial"), p.worker.backoff_initial);
   p.worker.backoff_max = ms(c, key("backoff-max"), p.worker.backoff_max);
+  p.stats = std::make_shared<rpc::pool_stats>();
+  p.stats->name = group;
   return p;
 }
 

@@ -72,11 +72,17 @@ public:
   }
 
   /// A pool of blocking workers for the Thrift client type `Client`.
-  template <class Client> rpc::typed_pool<Client> pool(const rpc::pool_options& opts) {
+  template <class Client> rpc::typed_pool<Client> pool(rpc::pool_options opts) {
+    if (!opts.stats)
+      opts.stats = std::make_shared<rpc::pool_stats>();
+    pool_stats_.push_back(opts.stats);
     auto p = rpc::spawn_typed_pool<Client>(*sys_, opts, io());
     keep(p.actor());
     return p;
   }
+
+  /// The live numbers of every pool made by pool(), in creation order.
+  const std::vector<std::shared_ptr<const rpc::pool_stats>>& pools() const { return pool_stats_; }
 
   /// Adds an observer of connections and answered requests (metrics, logs).
   void observe(std::shared_ptr<http::exchange_observer> o) { server_->observe(std::move(o)); }
@@ -100,6 +106,7 @@ private:
   std::optional<http::server> server_;
   std::shared_ptr<http::route_table> routes_ = std::make_shared<http::route_table>();
   std::vector<caf::actor> actors_;
+  std::vector<std::shared_ptr<const rpc::pool_stats>> pool_stats_;
 };
 
 } // namespace actorgate::apps

@@ -13,6 +13,11 @@ namespace {
 
 // Hands queued jobs to `w`, skipping those whose deadline passed while they
 // waited; returns false if the queue ran dry and `w` stays idle.
+void publish(pool_state& st) {
+  st.stats->busy.store(st.stats->workers - st.idle.size(), std::memory_order_relaxed);
+  st.stats->queued.store(st.queue.size(), std::memory_order_relaxed);
+}
+
 bool hand_queued(pool_actor* self, const caf::actor& w) {
   auto& q = self->state.queue;
   while (!q.empty()) {
@@ -20,6 +25,8 @@ bool hand_queued(pool_actor* self, const caf::actor& w) {
     q.pop_front();
     if (p.work.due.expired()) {
       p.promise.deliver(make_error(backend_errc::timeout, "deadline passed in the queue"));
+      self->state.stats->calls.fetch_add(1, std::memory_order_relaxed);
+      self->state.stats->count_error(backend_errc::timeout);
       continue;
     }
     p.promise.delegate(w, run_atom::value, std::move(p.work));
@@ -37,6 +44,7 @@ caf::result<caf::message> dispatch(pool_actor* self, job j) {
     st.idle.pop_back();
     auto promise = self->make_response_promise();
     promise.delegate(w, run_atom::value, std::move(j));
+    publish(st);
     return promise;
   }
   if (st.queue.size() >= st.queue_limit) {
@@ -45,16 +53,23 @@ caf::result<caf::message> dispatch(pool_actor* self, job j) {
     for (auto i = q.begin(); i != q.end();) {
       if (i->work.due.expired()) {
         i->promise.deliver(make_error(backend_errc::timeout, "deadline passed in the queue"));
+        st.stats->calls.fetch_add(1, std::memory_order_relaxed);
+        st.stats->count_error(backend_errc::timeout);
         i = q.erase(i);
       } else {
         ++i;
       }
     }
-    if (q.size() >= st.queue_limit)
+    if (q.size() >= st.queue_limit) {
+      st.stats->calls.fetch_add(1, std::memory_order_relaxed);
+      st.stats->count_error(backend_errc::overloaded);
+      publish(st);
       return make_error(backend_errc::overloaded);
+    }
   }
   auto promise = self->make_response_promise();
   st.queue.push_back({std::move(j), promise});
+  publish(st);
   return promise;
 }
 
@@ -68,18 +83,27 @@ public:
 
   caf::behavior make_behavior() override {
     state.queue_limit = opts_.queue_limit;
+    state.stats = opts_.stats ? opts_.stats : std::make_shared<pool_stats>();
+    state.stats->workers = opts_.workers;
+    state.stats->queue_limit = opts_.queue_limit;
+    if (state.stats->endpoints.empty()) {
+      auto ep = std::make_unique<endpoint_stats>();
+      ep->address = opts_.worker.target.host + ":" + std::to_string(opts_.worker.target.port);
+      state.stats->endpoints.push_back(std::move(ep));
+    }
     auto stop = std::make_shared<std::atomic<bool>>(false);
     // However the pool ends, its workers see the flag within a second, even
     // if CAF 0.17 loses the exit message to a detached actor during shutdown.
     attach_functor([stop] { stop->store(true); });
     for (std::size_t i = 0; i < opts_.workers; ++i)
       state.idle.push_back(spawn<caf::detached + caf::linked>(
-          worker_loop, caf::actor_cast<caf::actor>(this), opts_.worker, stop));
+          worker_loop, caf::actor_cast<caf::actor>(this), opts_.worker, stop, state.stats));
     caf::message_handler own{
         [this](idle_atom) {
           auto w = caf::actor_cast<caf::actor>(current_sender());
           if (!hand_queued(this, w))
             state.idle.push_back(std::move(w));
+          publish(state);
         },
     };
     return domain_(this).or_else(own);

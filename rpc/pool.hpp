@@ -31,6 +31,7 @@
 #include "actors/deadline.hpp"
 #include "actors/hosted_actor.hpp"
 #include "rpc/connection.hpp"
+#include "rpc/pool_stats.hpp"
 
 namespace actorgate::rpc {
 
@@ -52,6 +53,8 @@ struct pool_options {
   std::size_t workers = 8;
   std::size_t queue_limit = 256;
   worker_options worker;
+  /// Where the pool publishes its numbers; spawn_pool() makes one if null.
+  std::shared_ptr<pool_stats> stats;
 };
 
 struct pool_state {
@@ -62,6 +65,7 @@ struct pool_state {
   std::vector<caf::actor> idle;
   std::deque<pending> queue;
   std::size_t queue_limit = 0;
+  std::shared_ptr<pool_stats> stats;
   static inline const char* name = "actorgate.pool";
 };
 

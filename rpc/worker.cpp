@@ -91,7 +91,7 @@ private:
 } // namespace
 
 void worker_loop(caf::blocking_actor* self, caf::actor pool, worker_options opts,
-                 std::shared_ptr<std::atomic<bool>> stop) {
+                 std::shared_ptr<std::atomic<bool>> stop, std::shared_ptr<pool_stats> stats) {
   worker w{std::move(opts)};
   bool running = true;
   // Linked to the pool: the pool's exit arrives here as an exit_msg, which a
@@ -100,6 +100,9 @@ void worker_loop(caf::blocking_actor* self, caf::actor pool, worker_options opts
     self->receive(
         [&](run_atom, job& j) -> caf::expected<caf::message> {
           auto result = w.run(j);
+          stats->calls.fetch_add(1, std::memory_order_relaxed);
+          if (!result && result.error().category() == caf::atom("backend"))
+            stats->count_error(static_cast<backend_errc>(result.error().code()));
           self->send(pool, idle_atom::value);
           return result;
         },

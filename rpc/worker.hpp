@@ -22,6 +22,6 @@ using idle_atom = caf::atom_constant<caf::atom("ag_idle")>;
 /// error, and bounds every call by the job's deadline.
 /// Runs until an exit message arrives or `stop` is set.
 void worker_loop(caf::blocking_actor* self, caf::actor pool, worker_options opts,
-                 std::shared_ptr<std::atomic<bool>> stop);
+                 std::shared_ptr<std::atomic<bool>> stop, std::shared_ptr<pool_stats> stats);
 
 } // namespace actorgate::rpc
