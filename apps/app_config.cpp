@@ -27,6 +27,7 @@ struct spec {
   std::int64_t min = 0;
   std::int64_t max = 0;
   std::vector<std::string> choices = {};
+  bool may_be_empty = false;
 
   std::string key() const { return group + "." + name; }
 };
@@ -81,38 +82,71 @@ std::vector<spec> http_specs() {
        "deadline of each request; past it the client gets 504", 1, max_ms},
       {"http", "shutdown-grace", kind::duration, duration_text(g.shutdown_grace),
        "on SIGTERM/SIGINT, how long requests in flight may take to finish", 0, max_ms},
+      {"http",
+       "ready-path",
+       kind::text,
+       quoted(g.ready_path),
+       "GET here: 200 if every backend pool has an endpoint that takes calls, else 503; "
+       "\"\" turns it off",
+       0,
+       0,
+       {},
+       true},
   };
 }
 
 // A Thrift client pool's options, under `group` ("backend" for Compute).
 std::vector<spec> pool_specs(const std::string& group) {
   const rpc::pool_options p;
+  const auto& t = p.endpoints.front();
   return {
-      {group, "host", kind::text, quoted(p.worker.target.host),
-       "host of the backend this pool calls"},
-      {group, "port", kind::integer, std::to_string(p.worker.target.port), "port of that backend",
-       1, 65535},
+      {group, "host", kind::text, quoted(t.host), "host of the backend this pool calls"},
+      {group, "port", kind::integer, std::to_string(t.port), "port of that backend", 1, 65535},
+      {group,
+       "endpoints",
+       kind::text,
+       quoted(""),
+       "several backends, \"host:port,host:port\"; replaces host and port when set",
+       0,
+       0,
+       {},
+       true},
+      {group,
+       "balance",
+       kind::text,
+       quoted(rpc::to_string(p.balance)),
+       "how calls spread over endpoints: \"least-outstanding\" or \"round-robin\"",
+       0,
+       0,
+       {"least-outstanding", "round-robin"}},
       {group,
        "transport",
        kind::text,
-       quoted(transport_text(p.worker.target.transport)),
+       quoted(transport_text(t.transport)),
        "Thrift transport: \"framed\" or \"buffered\" (must match the backend)",
        0,
        0,
        {"framed", "buffered"}},
       {group, "pool-size", kind::integer, std::to_string(p.workers),
-       "blocking workers = backend connections; keep pool-size x gateways <= backend threads", 1,
-       1024},
+       "blocking workers; each holds one connection per endpoint, so keep pool-size x gateways "
+       "<= each backend's threads",
+       1, 1024},
       {group, "queue-size", kind::integer, std::to_string(p.queue_limit),
        "calls waiting for a free worker; beyond it the client gets 503", 0, 1'000'000},
-      {group, "connect-timeout", kind::duration, duration_text(p.worker.target.connect_timeout),
+      {group, "connect-timeout", kind::duration, duration_text(t.connect_timeout),
        "time to connect to the backend", 1, max_ms},
-      {group, "call-timeout", kind::duration, duration_text(p.worker.target.call_timeout),
+      {group, "call-timeout", kind::duration, duration_text(t.call_timeout),
        "longest a single call may take (the request's deadline may cut it shorter)", 1, max_ms},
-      {group, "backoff-initial", kind::duration, duration_text(p.worker.backoff_initial),
-       "after a failed connect, wait this long before the next (doubling)", 1, max_ms},
-      {group, "backoff-max", kind::duration, duration_text(p.worker.backoff_max),
-       "longest wait between connect attempts", 1, max_ms},
+      {group, "eject-after", kind::integer, std::to_string(p.health.eject_after),
+       "failed calls in a row (refused, broken, call timeout) that take an endpoint out", 1, 1000},
+      {group, "backoff-initial", kind::duration, duration_text(p.health.backoff_initial),
+       "first wait before an ejected endpoint is probed (doubling, with jitter)", 1, max_ms},
+      {group, "backoff-max", kind::duration, duration_text(p.health.backoff_max),
+       "longest wait between probes of an ejected endpoint", 1, max_ms},
+      {group, "retries", kind::integer, std::to_string(p.retry.max_retries),
+       "extra attempts for a failed call that is safe to repeat", 0, 10},
+      {group, "retry-budget", kind::integer, std::to_string(p.retry.budget_percent),
+       "retries may add at most this many percent to the calls", 0, 100},
   };
 }
 
@@ -170,6 +204,40 @@ std::string describe_parse_error(const caf::error& err) {
   if (what == "trailing_character" || what == "unexpected_character")
     text += " (string values must be quoted, e.g. host=\"127.0.0.1\")";
   return text;
+}
+
+// "host:port,host:port" -> endpoints; false on a malformed item.
+bool parse_endpoints(const std::string& text, std::vector<std::pair<std::string, int>>& out) {
+  std::stringstream in{text};
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    auto b = item.find_first_not_of(' ');
+    auto e = item.find_last_not_of(' ');
+    item = b == std::string::npos ? "" : item.substr(b, e - b + 1);
+    auto colon = item.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == item.size())
+      return false;
+    auto port_text = item.substr(colon + 1);
+    if (port_text.size() > 5 || !std::all_of(port_text.begin(), port_text.end(),
+                                             [](char c) { return c >= '0' && c <= '9'; }))
+      return false;
+    auto port = std::stoi(port_text);
+    if (port < 1 || port > 65535)
+      return false;
+    out.emplace_back(item.substr(0, colon), port);
+  }
+  return !out.empty();
+}
+
+std::optional<std::string> check_endpoints(const std::string& text) {
+  if (text.empty())
+    return std::nullopt;
+  std::vector<std::pair<std::string, int>> eps;
+  if (!parse_endpoints(text, eps))
+    return "is \"" + text +
+           "\", must be host:port items separated by commas, e.g. "
+           "\"10.0.0.1:9090,10.0.0.2:9090\"";
+  return std::nullopt;
 }
 
 std::string str(caf::string_view v) {
@@ -298,8 +366,17 @@ std::optional<std::string> app_config::check_ranges() const {
       auto v = caf::get_if<std::string>(&content, key);
       if (!v)
         break;
-      if (v->empty())
+      if (v->empty() && !s.may_be_empty)
         return "'" + key + "' must not be empty";
+      auto name = std::string(s.name);
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, "-path") == 0 && !v->empty() &&
+          v->front() != '/')
+        return "'" + key + "' is \"" + *v + "\", must start with '/' (or be \"\" for off)";
+      if (name == "endpoints") {
+        if (auto bad = check_endpoints(*v))
+          return "'" + key + "' " + *bad;
+        break;
+      }
       if (!s.choices.empty() &&
           std::find(s.choices.begin(), s.choices.end(), *v) == s.choices.end()) {
         std::string allowed;
@@ -311,10 +388,14 @@ std::optional<std::string> app_config::check_ranges() const {
     }
     }
   }
-  auto lo = caf::get_or(content, "backend.backoff-initial", caf::timespan{0});
-  auto hi = caf::get_or(content, "backend.backoff-max", caf::timespan{0});
-  if (lo.count() > 0 && hi.count() > 0 && lo > hi)
-    return "'backend.backoff-initial' must not exceed 'backend.backoff-max'";
+  for (const auto& s : *specs_) {
+    if (s.name != std::string("backoff-max"))
+      continue;
+    auto lo = caf::get_or(content, s.group + ".backoff-initial", caf::timespan{0});
+    auto hi = caf::get_or(content, s.group + ".backoff-max", caf::timespan{0});
+    if (lo.count() > 0 && hi.count() > 0 && lo > hi)
+      return "'" + s.group + ".backoff-initial' must not exceed '" + s.group + ".backoff-max'";
+  }
   return std::nullopt;
 }
 
@@ -441,13 +522,14 @@ gateway_settings app_config::gateway() const {
   h.write_timeout = ms(c, "http.write-timeout", h.write_timeout);
   h.request_timeout = ms(c, "http.request-timeout", h.request_timeout);
   g.shutdown_grace = ms(c, "http.shutdown-grace", g.shutdown_grace);
+  g.ready_path = caf::get_or(c, "http.ready-path", g.ready_path);
   g.pool = pool("backend");
   return g;
 }
 
 rpc::pool_options app_config::pool(const std::string& group) const {
   rpc::pool_options p;
-  auto& t = p.worker.target;
+  auto t = p.endpoints.front();
   const auto& c = content;
   auto key = [&](const char* name) { return group + "." + name; };
   t.host = caf::get_or(c, key("host"), t.host);
@@ -455,10 +537,27 @@ rpc::pool_options app_config::pool(const std::string& group) const {
   t.transport = transport(c, key("transport"), t.transport);
   t.connect_timeout = ms(c, key("connect-timeout"), t.connect_timeout);
   t.call_timeout = ms(c, key("call-timeout"), t.call_timeout);
+  std::vector<std::pair<std::string, int>> listed;
+  p.endpoints.clear();
+  if (parse_endpoints(caf::get_or(c, key("endpoints"), std::string{}), listed)) {
+    for (const auto& [host, port] : listed) {
+      auto ep = t;
+      ep.host = host;
+      ep.port = static_cast<std::uint16_t>(port);
+      p.endpoints.push_back(ep);
+    }
+  } else {
+    p.endpoints.push_back(t);
+  }
+  rpc::parse_balance(caf::get_or(c, key("balance"), std::string(rpc::to_string(p.balance))),
+                     p.balance);
   p.workers = integer(c, key("pool-size"), p.workers);
   p.queue_limit = integer(c, key("queue-size"), p.queue_limit);
-  p.worker.backoff_initial = ms(c, key("backoff-initial"), p.worker.backoff_initial);
-  p.worker.backoff_max = ms(c, key("backoff-max"), p.worker.backoff_max);
+  p.health.eject_after = integer(c, key("eject-after"), p.health.eject_after);
+  p.health.backoff_initial = ms(c, key("backoff-initial"), p.health.backoff_initial);
+  p.health.backoff_max = ms(c, key("backoff-max"), p.health.backoff_max);
+  p.retry.max_retries = integer(c, key("retries"), p.retry.max_retries);
+  p.retry.budget_percent = integer(c, key("retry-budget"), p.retry.budget_percent);
   p.stats = std::make_shared<rpc::pool_stats>();
   p.stats->name = group;
   return p;

@@ -27,6 +27,8 @@ struct gateway_settings {
   http::server_options http;
   rpc::pool_options pool;
   std::chrono::milliseconds shutdown_grace{10'000};
+  /// GET here answers whether every pool can reach a backend; "" = off.
+  std::string ready_path = "/ready";
 };
 
 struct spec;

@@ -7,6 +7,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include "apps/ready_route.hpp"
 #include "apps/signals.hpp"
 
 namespace actorgate::apps {
@@ -44,11 +45,21 @@ void gateway::route(method m, std::string_view pattern, caf::actor target) {
 int gateway::run() {
   int rc = 0;
   try {
+    if (!settings_.ready_path.empty())
+      route(method::get, settings_.ready_path, hosted(ready_route, pool_stats_));
+  } catch (const std::invalid_argument& e) {
+    std::cerr << program_ << ": http.ready-path: " << e.what() << std::endl;
+    return 2;
+  }
+  try {
     auto port = server_->start(routes_);
-    const auto& t = settings_.pool.worker.target;
+    ;
+    std::string backends;
+    for (const auto& t : settings_.pool.endpoints)
+      backends += (backends.empty() ? "" : ",") + t.host + ":" + std::to_string(t.port);
     std::cout << program_ << " listening on http://" << settings_.http.address << ":" << port
-              << " (config " << cfg_.file_used() << "; backend " << t.host << ":" << t.port
-              << ", pool " << settings_.pool.workers << " workers, " << settings_.http.io_threads
+              << " (config " << cfg_.file_used() << "; backend " << backends << ", pool "
+              << settings_.pool.workers << " workers, " << settings_.http.io_threads
               << " IO threads)" << std::endl;
     int sig = wait_for_stop_signal();
     std::cout << program_ << ": signal " << sig << ", draining for up to "

@@ -1,5 +1,9 @@
 #include "rpc/pool.hpp"
 
+#include <algorithm>
+#include <iostream>
+#include <stdexcept>
+
 #include <caf/blocking_actor.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
@@ -9,66 +13,298 @@
 
 namespace actorgate::rpc {
 
-namespace {
-
-// Hands queued jobs to `w`, skipping those whose deadline passed while they
-// waited; returns false if the queue ran dry and `w` stays idle.
-void publish(pool_state& st) {
-  st.stats->busy.store(st.stats->workers - st.idle.size(), std::memory_order_relaxed);
-  st.stats->queued.store(st.queue.size(), std::memory_order_relaxed);
+bool parse_balance(const std::string& s, balance_kind& out) {
+  if (s == "least-outstanding")
+    out = balance_kind::least_outstanding;
+  else if (s == "round-robin")
+    out = balance_kind::round_robin;
+  else
+    return false;
+  return true;
 }
 
-bool hand_queued(pool_actor* self, const caf::actor& w) {
-  auto& q = self->state.queue;
+const char* to_string(balance_kind b) {
+  return b == balance_kind::round_robin ? "round-robin" : "least-outstanding";
+}
+
+const char* to_string(endpoint_state s) {
+  switch (s) {
+  case endpoint_state::healthy:
+    return "healthy";
+  case endpoint_state::ejected:
+    return "ejected";
+  case endpoint_state::probing:
+    return "probing";
+  }
+  return "unknown";
+}
+
+namespace {
+
+using probe_atom = caf::atom_constant<caf::atom("ag_probe")>;
+using pending = pool_state::pending;
+using std::chrono::milliseconds;
+
+constexpr auto relaxed = std::memory_order_relaxed;
+constexpr double max_retry_tokens = 100;
+
+void publish(pool_state& st) {
+  st.stats->busy.store(st.workers.size() - st.idle.size(), relaxed);
+  st.stats->queued.store(st.queue.size(), relaxed);
+  bool open = std::none_of(st.endpoints.begin(), st.endpoints.end(),
+                           [](const auto& e) { return e.state == endpoint_state::healthy; });
+  st.stats->circuit_open.store(open, relaxed);
+}
+
+void set_state(pool_state& st, std::size_t ep, endpoint_state s) {
+  st.endpoints[ep].state = s;
+  st.stats->endpoints[ep]->state.store(s, relaxed);
+}
+
+// Answers a call that will not run (again); probes have no promise.
+void fail(pool_state& st, pending& p, caf::error e) {
+  if (p.probe)
+    return;
+  st.stats->calls.fetch_add(1, relaxed);
+  st.stats->count_error(static_cast<backend_errc>(e.code()));
+  p.promise.deliver(std::move(e));
+}
+
+// The endpoint for the next call: a healthy one, the least busy (or the next
+// in turn), preferring any but `avoid`. None if every endpoint is ejected.
+std::optional<std::size_t> pick(pool_state& st, const pending& p) {
+  if (p.only)
+    return p.only;
+  auto n = st.endpoints.size();
+  std::optional<std::size_t> best, fallback;
+  for (std::size_t k = 0; k < n; ++k) {
+    auto i = (st.next + k) % n;
+    const auto& e = st.endpoints[i];
+    if (e.state != endpoint_state::healthy)
+      continue;
+    if (p.avoid && *p.avoid == i) {
+      fallback = i;
+      continue;
+    }
+    if (!best || (st.opts.balance == balance_kind::least_outstanding &&
+                  e.outstanding < st.endpoints[*best].outstanding))
+      best = i;
+  }
+  if (!best)
+    best = fallback;
+  if (best)
+    st.next = (*best + 1) % n;
+  return best;
+}
+
+void eject(pool_actor* self, std::size_t ep);
+
+// Sends `p` to idle worker `w`. False if no endpoint can take it (the call
+// was answered) and `w` stays idle.
+bool start(pool_actor* self, std::size_t w, pending p) {
+  auto& st = self->state;
+  if (p.work.due.expired()) {
+    if (p.probe) // it waited behind busy workers: try again later
+      eject(self, *p.only);
+    fail(st, p, make_error(backend_errc::timeout, "deadline passed in the queue"));
+    return false;
+  }
+  auto ep = pick(st, p);
+  if (!ep) {
+    fail(st, p, make_error(backend_errc::unavailable, "circuit open: every endpoint is ejected"));
+    return false;
+  }
+  ++st.endpoints[*ep].outstanding;
+  st.stats->endpoints[*ep]->outstanding.fetch_add(1, relaxed);
+  self->send(st.workers[w], run_atom::value, attempt{std::move(p.work), *ep});
+  st.busy[w] = std::move(p);
+  return true;
+}
+
+// Gives idle worker `w` the next queued call, or marks it idle. Idle workers
+// are taken from the back; `last_resort` puts `w` at the front, for a worker
+// whose connection just failed while others may hold good ones.
+void next_for(pool_actor* self, std::size_t w, bool last_resort) {
+  auto& st = self->state;
+  auto& q = st.queue;
   while (!q.empty()) {
     auto p = std::move(q.front());
     q.pop_front();
-    if (p.work.due.expired()) {
-      p.promise.deliver(make_error(backend_errc::timeout, "deadline passed in the queue"));
-      self->state.stats->calls.fetch_add(1, std::memory_order_relaxed);
-      self->state.stats->count_error(backend_errc::timeout);
-      continue;
-    }
-    p.promise.delegate(w, run_atom::value, std::move(p.work));
-    return true;
+    if (start(self, w, std::move(p)))
+      return;
   }
-  return false;
+  if (last_resort)
+    st.idle.insert(st.idle.begin(), w);
+  else
+    st.idle.push_back(w);
+}
+
+// Whether a caller's call fits: a worker is idle or the queue has room once
+// calls whose deadline passed while every worker was busy are dropped.
+bool has_room(pool_state& st) {
+  if (!st.idle.empty() || st.queue.size() < st.opts.queue_limit)
+    return true;
+  auto& q = st.queue;
+  for (auto i = q.begin(); i != q.end();) {
+    if (i->work.due.expired()) {
+      fail(st, *i, make_error(backend_errc::timeout, "deadline passed in the queue"));
+      i = q.erase(i);
+    } else {
+      ++i;
+    }
+  }
+  return q.size() < st.opts.queue_limit;
+}
+
+// Runs `p` now if a worker is idle, else queues it (first in line if
+// `urgent`: retries and probes).
+void submit(pool_actor* self, pending p, bool urgent) {
+  auto& st = self->state;
+  if (!st.idle.empty()) {
+    auto w = st.idle.back();
+    st.idle.pop_back();
+    if (!start(self, w, std::move(p)))
+      st.idle.push_back(w); // the call was answered: no endpoint, or too late
+    return;
+  }
+  if (urgent)
+    st.queue.push_front(std::move(p));
+  else
+    st.queue.push_back(std::move(p));
+}
+
+void eject(pool_actor* self, std::size_t ep) {
+  auto& st = self->state;
+  auto& e = st.endpoints[ep];
+  set_state(st, ep, endpoint_state::ejected);
+  e.failures = 0;
+  e.backoff = e.backoff.count() == 0 ? st.opts.health.backoff_initial
+                                     : std::min(e.backoff * 2, st.opts.health.backoff_max);
+  // Jitter: gateways (and pools) that saw a backend fail together do not
+  // all come back to it in the same millisecond.
+  std::uniform_int_distribution<long> spread(e.backoff.count() / 2, e.backoff.count());
+  self->delayed_send(self, milliseconds(spread(st.rng)), probe_atom::value, ep);
+}
+
+bool counts_as_failure(backend_errc e, const outcome& o) {
+  return e == backend_errc::unavailable || e == backend_errc::transport ||
+         (e == backend_errc::timeout && o.call_timeout_hit);
+}
+
+// A retry must not run a call twice unless it may: only calls that never
+// left, or idempotent ones.
+bool may_retry(backend_errc e, const outcome& o) {
+  if (e == backend_errc::unavailable)
+    return true;
+  return o.work.idempotent && (e == backend_errc::transport || e == backend_errc::exhausted ||
+                               (e == backend_errc::timeout && o.call_timeout_hit));
+}
+
+void on_done(pool_actor* self, outcome& o) {
+  auto& st = self->state;
+  auto w = o.worker;
+  if (w >= st.busy.size() || !st.busy[w])
+    return;
+  auto p = std::move(*st.busy[w]);
+  st.busy[w].reset();
+  p.work = std::move(o.work);
+  bool probe = p.probe;
+  auto ep = o.endpoint;
+  auto& e = st.endpoints[ep];
+  auto& es = *st.stats->endpoints[ep];
+  --e.outstanding;
+  es.outstanding.fetch_sub(1, relaxed);
+  if (!probe)
+    es.calls.fetch_add(1, relaxed);
+
+  if (!o.error) {
+    e.failures = 0;
+    e.backoff = milliseconds{0};
+    e.last_success = clock::now();
+    set_state(st, ep, endpoint_state::healthy);
+    if (!probe) {
+      st.stats->calls.fetch_add(1, relaxed);
+      p.promise.deliver(std::move(o.result));
+    }
+  } else {
+    auto code = static_cast<backend_errc>(o.error.code());
+    // TThreadPoolServer serves one connection per thread: a connection it
+    // accepted beyond its threads waits, silently, while the others answer.
+    if (code == backend_errc::timeout && o.fresh && e.last_success > o.started) {
+      code = backend_errc::exhausted;
+      o.error = make_error(code, "no answer on a new connection while others answered");
+      auto now = clock::now();
+      if (now - e.last_exhaustion_log > std::chrono::seconds(5)) {
+        e.last_exhaustion_log = now;
+        std::cerr << "actorgate: pool '" << st.stats->name << "': backend " << es.address
+                  << " accepted a connection but never served it while its other connections "
+                     "answered: all its threads are taken (keep pool-size x gateways <= the "
+                     "backend's threads)\n";
+      }
+    }
+    if (counts_as_failure(code, o)) {
+      es.failures.fetch_add(1, relaxed);
+      if (probe || e.state == endpoint_state::probing ||
+          (e.state == endpoint_state::healthy && ++e.failures >= st.opts.health.eject_after))
+        eject(self, ep);
+    } else if (probe) {
+      set_state(st, ep, endpoint_state::healthy);
+    }
+    if (!probe && may_retry(code, o) && p.attempts < st.opts.retry.max_retries &&
+        !p.work.due.expired() && st.retry_tokens >= 1) {
+      st.retry_tokens -= 1;
+      st.stats->retries.fetch_add(1, relaxed);
+      ++p.attempts;
+      p.avoid = ep;
+      st.idle.insert(st.idle.begin(), w); // another worker, if one is idle
+      submit(self, std::move(p), true);
+      publish(st);
+      return;
+    }
+    fail(st, p, std::move(o.error));
+    next_for(self, w, true);
+    publish(st);
+    return;
+  }
+  next_for(self, w, false);
+  publish(st);
+}
+
+void on_probe(pool_actor* self, std::size_t ep) {
+  auto& st = self->state;
+  if (ep >= st.endpoints.size() || st.endpoints[ep].state != endpoint_state::ejected)
+    return;
+  set_state(st, ep, endpoint_state::probing);
+  pending p;
+  // Room to wait behind busy workers, then the connect itself.
+  p.work.due = deadline::after(st.opts.endpoints[ep].connect_timeout + st.opts.health.backoff_max);
+  p.only = ep;
+  p.probe = true;
+  submit(self, std::move(p), true);
+  publish(st);
 }
 
 } // namespace
 
 caf::result<caf::message> dispatch(pool_actor* self, job j) {
   auto& st = self->state;
-  if (!st.idle.empty()) {
-    auto w = std::move(st.idle.back());
-    st.idle.pop_back();
-    auto promise = self->make_response_promise();
-    promise.delegate(w, run_atom::value, std::move(j));
+  if (st.stats->circuit_open.load(relaxed))
+    return make_error(backend_errc::unavailable, "circuit open: every endpoint is ejected");
+  // Decided before a response promise exists: once one does, CAF 0.17
+  // ignores an error returned from the handler.
+  if (!has_room(st)) {
+    st.stats->calls.fetch_add(1, relaxed);
+    st.stats->count_error(backend_errc::overloaded);
     publish(st);
-    return promise;
+    return make_error(backend_errc::overloaded);
   }
-  if (st.queue.size() >= st.queue_limit) {
-    // Jobs whose deadline passed while every worker was busy no longer count.
-    auto& q = st.queue;
-    for (auto i = q.begin(); i != q.end();) {
-      if (i->work.due.expired()) {
-        i->promise.deliver(make_error(backend_errc::timeout, "deadline passed in the queue"));
-        st.stats->calls.fetch_add(1, std::memory_order_relaxed);
-        st.stats->count_error(backend_errc::timeout);
-        i = q.erase(i);
-      } else {
-        ++i;
-      }
-    }
-    if (q.size() >= st.queue_limit) {
-      st.stats->calls.fetch_add(1, std::memory_order_relaxed);
-      st.stats->count_error(backend_errc::overloaded);
-      publish(st);
-      return make_error(backend_errc::overloaded);
-    }
-  }
-  auto promise = self->make_response_promise();
-  st.queue.push_back({std::move(j), promise});
+  auto pct = static_cast<double>(st.opts.retry.budget_percent) / 100.0;
+  st.retry_tokens = std::min(max_retry_tokens, st.retry_tokens + pct);
+  pending p;
+  p.work = std::move(j);
+  p.promise = self->make_response_promise();
+  auto promise = p.promise;
+  submit(self, std::move(p), false);
   publish(st);
   return promise;
 }
@@ -82,29 +318,32 @@ public:
       : pool_actor(cfg, host), opts_(std::move(opts)), domain_(std::move(domain)) {}
 
   caf::behavior make_behavior() override {
-    state.queue_limit = opts_.queue_limit;
-    state.stats = opts_.stats ? opts_.stats : std::make_shared<pool_stats>();
-    state.stats->workers = opts_.workers;
-    state.stats->queue_limit = opts_.queue_limit;
-    if (state.stats->endpoints.empty()) {
-      auto ep = std::make_unique<endpoint_stats>();
-      ep->address = opts_.worker.target.host + ":" + std::to_string(opts_.worker.target.port);
-      state.stats->endpoints.push_back(std::move(ep));
+    auto& st = state;
+    st.opts = opts_;
+    st.stats = opts_.stats ? opts_.stats : std::make_shared<pool_stats>();
+    st.stats->workers = opts_.workers;
+    st.stats->queue_limit = opts_.queue_limit;
+    st.stats->endpoints.clear();
+    for (const auto& ep : opts_.endpoints) {
+      auto es = std::make_unique<endpoint_stats>();
+      es->address = ep.host + ":" + std::to_string(ep.port);
+      st.stats->endpoints.push_back(std::move(es));
     }
+    st.endpoints.resize(opts_.endpoints.size());
     auto stop = std::make_shared<std::atomic<bool>>(false);
     // However the pool ends, its workers see the flag within a second, even
     // if CAF 0.17 loses the exit message to a detached actor during shutdown.
     attach_functor([stop] { stop->store(true); });
-    for (std::size_t i = 0; i < opts_.workers; ++i)
-      state.idle.push_back(spawn<caf::detached + caf::linked>(
-          worker_loop, caf::actor_cast<caf::actor>(this), opts_.worker, stop, state.stats));
+    st.busy.resize(opts_.workers);
+    for (std::size_t i = 0; i < opts_.workers; ++i) {
+      st.workers.push_back(spawn<caf::detached + caf::linked>(
+          worker_loop, caf::actor_cast<caf::actor>(this), i, opts_.endpoints, stop));
+      st.idle.push_back(opts_.workers - 1 - i);
+    }
+    publish(st);
     caf::message_handler own{
-        [this](idle_atom) {
-          auto w = caf::actor_cast<caf::actor>(current_sender());
-          if (!hand_queued(this, w))
-            state.idle.push_back(std::move(w));
-          publish(state);
-        },
+        [this](done_atom, outcome& o) { on_done(this, o); },
+        [this](probe_atom, std::size_t ep) { on_probe(this, ep); },
     };
     return domain_(this).or_else(own);
   }
@@ -118,6 +357,10 @@ private:
 
 caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_host* host,
                       std::function<caf::message_handler(pool_actor*)> domain) {
+  if (opts.endpoints.empty())
+    throw std::invalid_argument("a backend pool needs at least one endpoint");
+  if (opts.workers == 0)
+    throw std::invalid_argument("a backend pool needs at least one worker");
   return sys.spawn<pool_impl, caf::lazy_init>(host, opts, std::move(domain));
 }
 

@@ -1,8 +1,18 @@
 // pool: an event-based actor fronting N workers (blocking actors, one OS
-// thread and one Thrift connection each). A job goes only to an idle worker,
-// so one slow call never holds up calls queued behind it; when every worker
-// is busy, jobs wait in a bounded queue, and past the bound the caller gets
-// backend_errc::overloaded at once.
+// thread each, holding one Thrift connection per backend endpoint). A job
+// goes only to an idle worker, so one slow call never holds up calls queued
+// behind it; when every worker is busy, jobs wait in a bounded queue, and past
+// the bound the caller gets backend_errc::overloaded at once.
+//
+// The pool also owns the endpoints' health. Each call goes to one endpoint,
+// picked among the healthy ones (least outstanding calls, or round-robin).
+// An endpoint that fails `eject_after` calls in a row is ejected and probed
+// back (a connect, by the pool itself) after a backoff that doubles, with
+// jitter. When every endpoint is ejected the circuit is open: calls fail with
+// backend_errc::unavailable at once instead of each waiting for a connect
+// timeout. A failed call is retried on another endpoint when that is safe
+// (the request never left, or the job is idempotent), within a retry budget
+// and never past the deadline.
 //
 // typed_pool.hpp is the usual way in. A pool may instead speak a domain
 // protocol of its own, with handlers that turn its messages into jobs:
@@ -15,8 +25,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
+#include <random>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -35,37 +48,102 @@
 
 namespace actorgate::rpc {
 
-/// One backend call: runs on a worker's thread with its open connection. It
+/// One backend call: runs on a worker's thread with an open connection. It
 /// may throw Thrift exceptions; the worker maps them to backend_errc.
 struct job {
   std::function<caf::message(connection&)> call;
   actorgate::deadline due;
+  /// Safe to run twice (a read, a put of the same value): the pool may retry
+  /// it after the request may have reached the backend.
+  bool idempotent = false;
 };
 
-struct worker_options {
-  endpoint target;
-  /// First wait after a failed connect; doubles up to backoff_max.
+enum class balance_kind { least_outstanding, round_robin };
+
+/// Parses "least-outstanding" or "round-robin".
+bool parse_balance(const std::string& s, balance_kind& out);
+const char* to_string(balance_kind b);
+
+struct health_options {
+  /// Consecutive failed calls (refused or broken connection, call timeout)
+  /// that eject an endpoint.
+  std::size_t eject_after = 3;
+  /// First wait before an ejected endpoint is probed; doubles up to
+  /// backoff_max after each failed probe, with jitter.
   std::chrono::milliseconds backoff_initial{50};
   std::chrono::milliseconds backoff_max{1000};
+};
+
+struct retry_options {
+  /// Extra attempts per call at most.
+  std::size_t max_retries = 2;
+  /// Retries may add at most this many percent to the calls (a token
+  /// bucket), so that retries cannot multiply the load on a sick backend.
+  std::size_t budget_percent = 20;
 };
 
 struct pool_options {
   std::size_t workers = 8;
   std::size_t queue_limit = 256;
-  worker_options worker;
+  /// At least one. Each worker connects to an endpoint when it first calls it.
+  std::vector<endpoint> endpoints{endpoint{}};
+  balance_kind balance = balance_kind::least_outstanding;
+  health_options health;
+  retry_options retry;
   /// Where the pool publishes its numbers; spawn_pool() makes one if null.
   std::shared_ptr<pool_stats> stats;
+};
+
+/// A job on its way to a worker: which endpoint it goes to.
+struct attempt {
+  job work;
+  std::size_t endpoint = 0;
+};
+
+/// What a worker reports after running an attempt; the job comes back so
+/// that the pool can retry it.
+struct outcome {
+  std::size_t worker = 0;
+  std::size_t endpoint = 0;
+  job work;
+  caf::message result;
+  caf::error error;
+  /// The connection was opened for this call.
+  bool fresh = false;
+  /// The call ran out of the endpoint's call timeout (not the deadline).
+  bool call_timeout_hit = false;
+  clock::time_point started;
 };
 
 struct pool_state {
   struct pending {
     job work;
-    caf::response_promise promise;
+    caf::response_promise promise; // unused by a probe
+    std::size_t attempts = 0;
+    /// An endpoint to avoid (the one that just failed), or the one a probe
+    /// must go to.
+    std::optional<std::size_t> avoid, only;
+    /// The pool's own connect to an ejected endpoint, not a caller's call.
+    bool probe = false;
   };
-  std::vector<caf::actor> idle;
-  std::deque<pending> queue;
-  std::size_t queue_limit = 0;
+  struct endpoint_health {
+    endpoint_state state = endpoint_state::healthy;
+    std::size_t failures = 0; // in a row
+    std::size_t outstanding = 0;
+    std::chrono::milliseconds backoff{0};
+    clock::time_point last_success{};
+    clock::time_point last_exhaustion_log{};
+  };
+  pool_options opts;
   std::shared_ptr<pool_stats> stats;
+  std::vector<caf::actor> workers;
+  std::vector<std::size_t> idle;            // worker indexes
+  std::vector<std::optional<pending>> busy; // by worker index
+  std::deque<pending> queue;
+  std::vector<endpoint_health> endpoints;
+  std::size_t next = 0; // round-robin cursor
+  double retry_tokens = 10;
+  std::minstd_rand rng{std::random_device{}()};
   static inline const char* name = "actorgate.pool";
 };
 
@@ -73,16 +151,19 @@ struct pool_state {
 /// only books jobs and never blocks.
 using pool_actor = caf::stateful_actor<pool_state, hosted_actor>;
 
-/// Hands `j` to an idle worker or queues it. The worker answers the sender of
+/// Hands `j` to an idle worker or queues it. The pool answers the sender of
 /// the message being handled, with the job's message or a backend error.
 caf::result<caf::message> dispatch(pool_actor* self, job j);
 
 /// Spawns a pool and its workers. `domain(self)` gives the handlers that turn
 /// the pool's messages into jobs (each calls dispatch()); `host` may be null
-/// (the pool then runs on CAF's scheduler).
+/// (the pool then runs on CAF's scheduler). Throws std::invalid_argument if
+/// `opts` has no endpoint or no worker.
 caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_host* host,
                       std::function<caf::message_handler(pool_actor*)> domain);
 
 } // namespace actorgate::rpc
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorgate::rpc::job)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorgate::rpc::attempt)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorgate::rpc::outcome)

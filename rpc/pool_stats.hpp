@@ -50,6 +50,8 @@ struct pool_stats {
   std::atomic<std::size_t> queued{0};
   /// Calls answered, with a result or an error.
   std::atomic<std::uint64_t> calls{0};
+  /// Extra attempts made for failed calls (see retry_options).
+  std::atomic<std::uint64_t> retries{0};
   /// Indexed by backend_errc (index 0 unused).
   std::array<std::atomic<std::uint64_t>, 16> errors{};
   /// Set before the pool starts; the vector itself never changes after.

@@ -2,7 +2,9 @@
 // client type. A call is a function of the client, run on a worker's thread
 // with that worker's connection; the route actor gets the function's result
 // or a backend error (backend_errc: overloaded, unavailable, timeout,
-// transport, application) as a CAF response, and never blocks.
+// transport, application, exhausted) as a CAF response, and never blocks.
+// Calls that are safe to repeat say so (rpc::idempotent) and may then be
+// retried on another endpoint after a failure.
 //
 //   auto pool = rpc::spawn_typed_pool<ComputeClient>(sys, opts, server.host());
 //   ...inside a route actor:
@@ -37,7 +39,7 @@ using call_atom = caf::atom_constant<caf::atom("ag_call")>;
 
 /// A job that builds a `Client` on the worker's connection and calls `f` on
 /// it; a void `f` answers caf::unit.
-template <class Client, class F> job make_job(deadline due, F f) {
+template <class Client, class F> job make_job(deadline due, F f, bool idempotent = false) {
   return job{[f = std::move(f)](connection& conn) {
                Client client{conn.protocol()};
                if constexpr (std::is_void_v<decltype(f(client))>) {
@@ -47,8 +49,13 @@ template <class Client, class F> job make_job(deadline due, F f) {
                  return caf::make_message(f(client));
                }
              },
-             due};
+             due, idempotent};
 }
+
+/// Tag for typed_pool::call: the call may be retried after a failure even if
+/// it may have reached the backend (a read, or a write of the same value).
+struct idempotent_t {};
+inline constexpr idempotent_t idempotent{};
 
 /// Spawns a pool that runs any job sent as (call_atom, job).
 caf::actor spawn_generic_pool(caf::actor_system& sys, const pool_options& opts,
@@ -65,6 +72,14 @@ public:
     // No CAF timeout: the worker bounds the call by `due` and always answers.
     return self->request(pool_, caf::infinite, call_atom::value,
                          make_job<Client>(due, std::move(f)));
+  }
+
+  /// The same for a call that is safe to repeat: on a broken connection or a
+  /// call timeout the pool may retry it on another endpoint.
+  template <class F>
+  auto call(caf::event_based_actor* self, deadline due, idempotent_t, F f) const {
+    return self->request(pool_, caf::infinite, call_atom::value,
+                         make_job<Client>(due, std::move(f), true));
   }
 
   const caf::actor& actor() const { return pool_; }

@@ -1,12 +1,11 @@
 #include "rpc/worker.hpp"
 
-#include <algorithm>
-#include <random>
+#include <deque>
 
 #include <caf/after.hpp>
 #include <caf/blocking_actor.hpp>
 #include <caf/exit_reason.hpp>
-#include <caf/expected.hpp>
+#include <caf/send.hpp>
 
 #include <thrift/TApplicationException.h>
 #include <thrift/transport/TTransportException.h>
@@ -25,86 +24,77 @@ milliseconds ms_left(const deadline& d, milliseconds cap) {
   return std::chrono::duration_cast<milliseconds>(d.remaining_or(cap));
 }
 
-class worker {
-public:
-  explicit worker(worker_options opts)
-      : opts_(std::move(opts)), conn_(opts_.target), delay_(opts_.backoff_initial),
-        rng_(std::random_device{}()) {}
-
-  caf::expected<caf::message> run(job& j) {
-    if (j.due.expired())
-      return make_error(backend_errc::timeout, "deadline passed in the queue");
-    if (conn_.is_open() && conn_.stale())
-      conn_.close();
-    if (!conn_.is_open()) {
-      if (auto err = connect(j.due))
-        return err;
-    }
-    auto limit = ms_left(j.due, opts_.target.call_timeout);
-    if (limit <= milliseconds::zero())
-      return make_error(backend_errc::timeout, "deadline passed before the call");
-    conn_.set_call_timeout(limit);
+// Runs `a` on the worker's connection to its endpoint and fills `out`.
+void run(std::deque<connection>& conns, attempt& a, outcome& out) {
+  auto& j = a.work;
+  out.started = clock::now();
+  if (j.due.expired()) {
+    out.error = make_error(backend_errc::timeout, "deadline passed in the queue");
+    return;
+  }
+  auto& conn = conns[a.endpoint];
+  if (conn.is_open() && conn.stale())
+    conn.close();
+  if (!conn.is_open()) {
     try {
-      return j.call(conn_);
-    } catch (const TTransportException& e) {
-      conn_.close();
-      if (e.getType() == TTransportException::TIMED_OUT)
-        return make_error(backend_errc::timeout, e.what());
-      return make_error(backend_errc::transport, e.what());
-    } catch (const apache::thrift::TApplicationException& e) {
-      // The reply was read in full: the connection is still in step.
-      return make_error(backend_errc::application, e.what());
-    } catch (const TException& e) {
-      conn_.close();
-      return make_error(backend_errc::application, e.what());
+      conn.open(ms_left(j.due, conn.target().connect_timeout));
+      out.fresh = true;
     } catch (const std::exception& e) {
-      conn_.close();
-      return make_error(backend_errc::application, e.what());
+      out.error = make_error(backend_errc::unavailable, e.what());
+      return;
     }
   }
-
-private:
-  caf::error connect(const deadline& due) {
-    auto now = clock::now();
-    if (now < retry_at_)
-      return make_error(backend_errc::unavailable, "reconnect backoff");
-    try {
-      conn_.open(ms_left(due, opts_.target.connect_timeout));
-      delay_ = opts_.backoff_initial;
-      return {};
-    } catch (const std::exception& e) {
-      // Full jitter: workers that failed together do not retry together.
-      std::uniform_int_distribution<long> pick(delay_.count() / 2, delay_.count());
-      retry_at_ = now + milliseconds(pick(rng_));
-      delay_ = std::min(delay_ * 2, opts_.backoff_max);
-      return make_error(backend_errc::unavailable, e.what());
-    }
+  if (!j.call)
+    return; // a probe: connected is all it asks
+  auto cap = conn.target().call_timeout;
+  auto limit = ms_left(j.due, cap);
+  if (limit <= milliseconds::zero()) {
+    out.error = make_error(backend_errc::timeout, "deadline passed before the call");
+    return;
   }
-
-  worker_options opts_;
-  connection conn_;
-  milliseconds delay_;
-  clock::time_point retry_at_{};
-  std::minstd_rand rng_;
-};
+  out.call_timeout_hit = limit >= cap;
+  conn.set_call_timeout(limit);
+  try {
+    out.result = j.call(conn);
+    out.call_timeout_hit = false;
+  } catch (const TTransportException& e) {
+    conn.close();
+    if (e.getType() == TTransportException::TIMED_OUT) {
+      out.error = make_error(backend_errc::timeout, e.what());
+    } else {
+      out.call_timeout_hit = false;
+      out.error = make_error(backend_errc::transport, e.what());
+    }
+  } catch (const apache::thrift::TApplicationException& e) {
+    // The reply was read in full: the connection is still in step.
+    out.call_timeout_hit = false;
+    out.error = make_error(backend_errc::application, e.what());
+  } catch (const std::exception& e) {
+    conn.close();
+    out.call_timeout_hit = false;
+    out.error = make_error(backend_errc::application, e.what());
+  }
+}
 
 } // namespace
 
-void worker_loop(caf::blocking_actor* self, caf::actor pool, worker_options opts,
-                 std::shared_ptr<std::atomic<bool>> stop, std::shared_ptr<pool_stats> stats) {
-  worker w{std::move(opts)};
+void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
+                 std::vector<endpoint> endpoints, std::shared_ptr<std::atomic<bool>> stop) {
+  std::deque<connection> conns; // connections neither copy nor move
+  for (auto& ep : endpoints)
+    conns.emplace_back(std::move(ep));
   bool running = true;
   // Linked to the pool: the pool's exit arrives here as an exit_msg, which a
   // blocking actor must match itself or shutdown would wait for it forever.
   while (running) {
     self->receive(
-        [&](run_atom, job& j) -> caf::expected<caf::message> {
-          auto result = w.run(j);
-          stats->calls.fetch_add(1, std::memory_order_relaxed);
-          if (!result && result.error().category() == caf::atom("backend"))
-            stats->count_error(static_cast<backend_errc>(result.error().code()));
-          self->send(pool, idle_atom::value);
-          return result;
+        [&](run_atom, attempt& a) {
+          outcome out;
+          out.worker = index;
+          out.endpoint = a.endpoint;
+          run(conns, a, out);
+          out.work = std::move(a.work);
+          self->send(pool, done_atom::value, std::move(out));
         },
         [&](caf::exit_msg&) { running = false; },
         caf::after(std::chrono::seconds(1)) >> [&] { running = !stop->load(); });

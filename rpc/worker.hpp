@@ -1,9 +1,10 @@
-// worker: a blocking actor that owns one Thrift connection and runs the
-// pool's jobs on it, one at a time, on its own thread.
+// worker: a blocking actor that runs the pool's calls, one at a time, on its
+// own thread, with one Thrift connection per backend endpoint.
 #pragma once
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
@@ -13,15 +14,15 @@
 
 namespace actorgate::rpc {
 
-/// (run_atom, job) -> whatever the job returns, or a backend error.
+/// (run_atom, attempt): run it, then report (done_atom, outcome) to the pool.
 using run_atom = caf::atom_constant<caf::atom("ag_run")>;
-/// (idle_atom): a worker tells its pool it can take the next job.
-using idle_atom = caf::atom_constant<caf::atom("ag_idle")>;
+using done_atom = caf::atom_constant<caf::atom("ag_done")>;
 
-/// Connects lazily, reconnects with exponential backoff after a transport
-/// error, and bounds every call by the job's deadline.
-/// Runs until an exit message arrives or `stop` is set.
-void worker_loop(caf::blocking_actor* self, caf::actor pool, worker_options opts,
-                 std::shared_ptr<std::atomic<bool>> stop, std::shared_ptr<pool_stats> stats);
+/// Connects lazily (a job without a call only connects: the pool's probe),
+/// drops a connection after a transport error or timeout, and bounds every
+/// call by the job's deadline. Runs until an exit message arrives or `stop`
+/// is set.
+void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
+                 std::vector<endpoint> endpoints, std::shared_ptr<std::atomic<bool>> stop);
 
 } // namespace actorgate::rpc

@@ -210,7 +210,7 @@ TEST_CASE("own route actors with path parameters and a typed pool through the pi
   auto& server = fx.server;
   rpc::pool_options popts;
   popts.workers = 2;
-  popts.worker.target.port = backend->port;
+  popts.endpoints.front().port = backend->port;
   auto pool = rpc::spawn_typed_pool<ComputeClient>(sys, popts, server.host());
   auto echo = spawn_hosted(sys, server.host(), echo_param_route, pool);
   auto work = spawn_hosted(sys, server.host(), work_route_typed, pool);

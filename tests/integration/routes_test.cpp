@@ -20,7 +20,10 @@ void check_json_error(const http_reply& r, unsigned status) {
 
 TEST_CASE("routes: ping echo work and their errors") {
   backend_process backend;
-  gateway_process gateway{backend.port};
+  // A second of CPU (the largest /work) on a loaded 2-core CI machine can
+  // take more than the default 3 s call timeout.
+  gateway_process gateway{backend.port,
+                          {"--backend.call-timeout=30s", "--http.request-timeout=30s"}};
   http_client c{gateway.port};
 
   SUBCASE("GET /ping -> pong") {

@@ -17,13 +17,15 @@ extern char** environ;
 
 namespace actorgate::test {
 
-process::process(std::string binary, std::vector<std::string> args) {
+process::process(std::string binary, std::vector<std::string> args, bool merge_stderr) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  if (merge_stderr)
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
   std::vector<std::string> all{binary};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -147,7 +149,7 @@ void stop_and_check(process& p, const char* what) {
   if (!rc)
     FAIL_CHECK(what << " did not exit within 15 s of SIGTERM");
   else if (*rc != 0)
-    FAIL_CHECK(what << " exited with " << *rc << " after SIGTERM");
+    FAIL_CHECK(what << " exited with " << *rc << " after SIGTERM; its output:\n" << p.output());
 }
 
 namespace {
@@ -168,11 +170,13 @@ backend_process::backend_process(std::vector<std::string> extra)
     throw std::runtime_error("backend did not start: " + proc.output());
 }
 
-gateway_process::gateway_process(std::uint16_t backend_port, std::vector<std::string> extra)
+gateway_process::gateway_process(std::uint16_t backend_port, std::vector<std::string> extra,
+                                 bool merge_stderr)
     : proc(gateway_binary(),
            with({"--config-file=/dev/null", "--http.port=0",
                  "--backend.port=" + std::to_string(backend_port), "--backend.pool-size=8"},
-                extra)),
+                extra),
+           merge_stderr),
       port(proc.wait_for_port()) {
   if (port == 0)
     throw std::runtime_error("gateway did not start: " + proc.output());

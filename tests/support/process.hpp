@@ -18,7 +18,9 @@ namespace actorgate::test {
 
 class process {
 public:
-  process(std::string binary, std::vector<std::string> args);
+  /// With `merge_stderr`, stderr joins stdout in output() (for tests that
+  /// check log lines); otherwise it goes to the test's own stderr.
+  process(std::string binary, std::vector<std::string> args, bool merge_stderr = false);
   ~process();
   process(const process&) = delete;
   process& operator=(const process&) = delete;
@@ -67,7 +69,8 @@ struct backend_process {
 
 /// A gateway on an ephemeral port, pointed at `backend_port`.
 struct gateway_process {
-  gateway_process(std::uint16_t backend_port, std::vector<std::string> extra = {});
+  gateway_process(std::uint16_t backend_port, std::vector<std::string> extra = {},
+                  bool merge_stderr = false);
   ~gateway_process() { stop_and_check(proc, "actorgate-server"); }
   process proc;
   std::uint16_t port = 0;

@@ -57,7 +57,7 @@ TEST_CASE("config: command line values are read into typed settings") {
   CHECK(g.http.address == "0.0.0.0");
   CHECK(g.http.request_timeout == std::chrono::milliseconds(250));
   CHECK(g.pool.workers == 3);
-  CHECK(g.pool.worker.target.transport == actorgate::rpc::transport_kind::buffered);
+  CHECK(g.pool.endpoints.front().transport == actorgate::rpc::transport_kind::buffered);
   CHECK(g.http.idle_timeout == std::chrono::seconds(30)); // default kept
   CHECK(cfg.backend().threads == 5);
 }
@@ -70,7 +70,7 @@ TEST_CASE("config: file values and the command line overrides the file") {
   auto g = cfg.gateway();
   CHECK(g.http.port == 9001);
   CHECK(g.http.idle_timeout == std::chrono::seconds(2));
-  CHECK(g.pool.worker.target.host == "10.0.0.1");
+  CHECK(g.pool.endpoints.front().host == "10.0.0.1");
   std::remove(path.c_str());
 }
 
@@ -81,7 +81,7 @@ TEST_CASE("config: the shipped file loads and keeps the pool within the backend'
       cfg.load({"--config-file=" ACTORGATE_SOURCE_DIR "/config/actorgate.ini"}, "test", err));
   CHECK(err.str().empty());
   CHECK(cfg.gateway().pool.workers <= cfg.backend().threads);
-  CHECK(cfg.gateway().pool.worker.target.port == cfg.backend().port);
+  CHECK(cfg.gateway().pool.endpoints.front().port == cfg.backend().port);
 }
 
 TEST_CASE("config: the shipped file states the built-in defaults") {
@@ -107,13 +107,13 @@ TEST_CASE("config: the shipped file states the built-in defaults") {
   CHECK(a.shutdown_grace == b.shutdown_grace);
   CHECK(a.pool.workers == b.pool.workers);
   CHECK(a.pool.queue_limit == b.pool.queue_limit);
-  CHECK(a.pool.worker.target.host == b.pool.worker.target.host);
-  CHECK(a.pool.worker.target.port == b.pool.worker.target.port);
-  CHECK(a.pool.worker.target.transport == b.pool.worker.target.transport);
-  CHECK(a.pool.worker.target.connect_timeout == b.pool.worker.target.connect_timeout);
-  CHECK(a.pool.worker.target.call_timeout == b.pool.worker.target.call_timeout);
-  CHECK(a.pool.worker.backoff_initial == b.pool.worker.backoff_initial);
-  CHECK(a.pool.worker.backoff_max == b.pool.worker.backoff_max);
+  CHECK(a.pool.endpoints.front().host == b.pool.endpoints.front().host);
+  CHECK(a.pool.endpoints.front().port == b.pool.endpoints.front().port);
+  CHECK(a.pool.endpoints.front().transport == b.pool.endpoints.front().transport);
+  CHECK(a.pool.endpoints.front().connect_timeout == b.pool.endpoints.front().connect_timeout);
+  CHECK(a.pool.endpoints.front().call_timeout == b.pool.endpoints.front().call_timeout);
+  CHECK(a.pool.health.backoff_initial == b.pool.health.backoff_initial);
+  CHECK(a.pool.health.backoff_max == b.pool.health.backoff_max);
   auto x = shipped.backend();
   auto y = builtin.backend();
   CHECK(x.address == y.address);
@@ -132,10 +132,10 @@ TEST_CASE("config: extra pool and server groups for a user's own backends") {
   REQUIRE_FALSE(cfg.load(
       {"--config-file=/dev/null", "--kv.port=7001", "--kv.pool-size=2", "--kv-server.threads=3"},
       "test", err));
-  CHECK(cfg.pool("kv").worker.target.port == 7001);
+  CHECK(cfg.pool("kv").endpoints.front().port == 7001);
   CHECK(cfg.pool("kv").workers == 2);
   CHECK(cfg.server("kv-server").threads == 3);
-  CHECK(cfg.gateway().pool.worker.target.port == 9090); // [backend] untouched
+  CHECK(cfg.gateway().pool.endpoints.front().port == 9090); // [backend] untouched
   check_rejected(load({"--config-file=/dev/null", "--kv.port=7001"}), "kv.port"); // not declared
 }
 
@@ -151,6 +151,32 @@ TEST_CASE("config: bad command line options are one line and exit code 2") {
       load({"--config-file=/dev/null", "--backend.backoff-initial=2s", "--backend.backoff-max=1s"}),
       "backend.backoff-initial");
   check_rejected(load({"--config-file=/dev/null", "stray"}), "stray");
+  check_rejected(load({"--config-file=/dev/null", "--backend.endpoints=a:1,b"}),
+                 "backend.endpoints");
+  check_rejected(load({"--config-file=/dev/null", "--backend.endpoints=a:70000"}),
+                 "backend.endpoints");
+  check_rejected(load({"--config-file=/dev/null", "--backend.balance=random"}), "backend.balance");
+  check_rejected(load({"--config-file=/dev/null", "--backend.retry-budget=101"}),
+                 "backend.retry-budget");
+  check_rejected(load({"--config-file=/dev/null", "--http.ready-path=ready"}), "http.ready-path");
+}
+
+TEST_CASE("config: several endpoints share the pool's transport and timeouts") {
+  app_config cfg;
+  std::ostringstream err;
+  REQUIRE_FALSE(
+      cfg.load({"--config-file=/dev/null", "--backend.endpoints=10.0.0.1:9000, backend-2:9001",
+                "--backend.transport=buffered", "--backend.call-timeout=750ms"},
+               "test", err));
+  auto p = cfg.pool("backend");
+  REQUIRE(p.endpoints.size() == 2);
+  CHECK(p.endpoints[0].host == "10.0.0.1");
+  CHECK(p.endpoints[0].port == 9000);
+  CHECK(p.endpoints[1].host == "backend-2");
+  CHECK(p.endpoints[1].port == 9001);
+  CHECK(p.endpoints[1].transport == actorgate::rpc::transport_kind::buffered);
+  CHECK(p.endpoints[1].call_timeout == std::chrono::milliseconds(750));
+  CHECK(p.stats->name == "backend");
 }
 
 TEST_CASE("config: bad file contents are one line naming the key exit code 2") {

@@ -1,0 +1,32 @@
+#include "apps/ready_route.hpp"
+
+#include <string>
+
+#include "actors/atoms.hpp"
+#include "actors/json.hpp"
+#include "actors/reply_handle.hpp"
+#include "actors/request.hpp"
+#include "actors/response.hpp"
+
+namespace actorgate::apps {
+
+caf::behavior ready_route(caf::event_based_actor*,
+                          std::vector<std::shared_ptr<const rpc::pool_stats>> pools) {
+  return {[pools](handle_atom, const request&, const reply_handle& h) {
+    bool ready = true;
+    std::string each;
+    for (const auto& p : pools) {
+      bool ok = p->ready();
+      ready = ready && ok;
+      each += (each.empty() ? "" : ",") + json_quote(p->name) + ":" +
+              json_quote(ok ? "ready" : "every endpoint ejected");
+    }
+    auto r = response::json(ready ? 200 : 503, std::string("{\"status\":\"") +
+                                                   (ready ? "ready" : "not ready") +
+                                                   "\",\"pools\":{" + each + "}}");
+    r.headers.push_back({"Cache-Control", "no-store"});
+    h.answer(std::move(r));
+  }};
+}
+
+} // namespace actorgate::apps

@@ -1,0 +1,299 @@
+// Several backend endpoints per pool: balancing, passive health with
+// ejection and probes, the circuit breaker, retries of calls that are safe to
+// repeat, and backend thread exhaustion — against real backends.
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <future>
+#include <optional>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/errors.hpp"
+#include "rpc/gen/Compute.h"
+#include "rpc/typed_pool.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+using namespace actorgate;
+using namespace actorgate::test;
+using namespace std::chrono;
+using namespace std::chrono_literals;
+using actorgate::rpc::thrift::ComputeClient;
+
+namespace {
+
+std::string endpoint_list(std::initializer_list<std::uint16_t> ports) {
+  std::string out;
+  for (auto p : ports)
+    out += (out.empty() ? "" : ",") + std::string("127.0.0.1:") + std::to_string(p);
+  return out;
+}
+
+milliseconds elapsed_since(steady_clock::time_point t) {
+  return duration_cast<milliseconds>(steady_clock::now() - t);
+}
+
+// A port that accepts no connection and answers no SYN: a listener with a
+// full accept queue, as a crashed host behind a firewall looks. A connect to
+// it hangs until the client's connect timeout.
+class black_hole {
+public:
+  black_hole() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(::listen(fd_, 0) == 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+    for (int i = 0; i < 3; ++i) { // fill the accept queue
+      int c = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      ::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      fillers_.push_back(c);
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  ~black_hole() {
+    for (int c : fillers_)
+      ::close(c);
+    ::close(fd_);
+  }
+  std::uint16_t port = 0;
+
+private:
+  int fd_ = -1;
+  std::vector<int> fillers_;
+};
+
+// A typed pool in this process, to read its pool_stats and to make calls
+// that are and are not idempotent.
+struct pool_fixture {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  std::shared_ptr<rpc::pool_stats> stats = std::make_shared<rpc::pool_stats>();
+  rpc::typed_pool<ComputeClient> pool;
+
+  pool_fixture(std::vector<std::uint16_t> ports, rpc::balance_kind balance) {
+    rpc::pool_options opts;
+    opts.workers = 2;
+    opts.balance = balance;
+    opts.endpoints.clear();
+    for (auto p : ports) {
+      rpc::endpoint ep;
+      ep.port = p;
+      ep.call_timeout = 20s; // CPU-bound calls on a busy CI machine
+      opts.endpoints.push_back(ep);
+    }
+    opts.stats = stats;
+    pool = rpc::spawn_typed_pool<ComputeClient>(sys, opts);
+  }
+  ~pool_fixture() { caf::anon_send_exit(pool.actor(), caf::exit_reason::user_shutdown); }
+
+  // Calls work(us) and waits: the checksum, or the backend error's HTTP status.
+  std::variant<std::int64_t, unsigned> work(std::int32_t us, bool idempotent) {
+    caf::scoped_actor self{sys};
+    std::variant<std::int64_t, unsigned> out = 0u;
+    auto job = rpc::make_job<ComputeClient>(
+        deadline::after(20s), [us](ComputeClient& c) { return c.work(us); }, idempotent);
+    self->request(pool.actor(), caf::infinite, rpc::call_atom::value, std::move(job))
+        .receive([&](std::int64_t sum) { out = sum; },
+                 [&](caf::error& e) { out = error_response(e).status; });
+    return out;
+  }
+};
+
+} // namespace
+
+TEST_CASE("a pool spreads calls over its endpoints round-robin or by least outstanding") {
+  backend_process a, b;
+  SUBCASE("round-robin") {
+    pool_fixture fx{{a.port, b.port}, rpc::balance_kind::round_robin};
+    for (int i = 0; i < 20; ++i)
+      REQUIRE(std::holds_alternative<std::int64_t>(fx.work(10, false)));
+    CHECK(fx.stats->endpoints[0]->calls.load() == 10);
+    CHECK(fx.stats->endpoints[1]->calls.load() == 10);
+  }
+  SUBCASE("least outstanding") {
+    pool_fixture fx{{a.port, b.port}, rpc::balance_kind::least_outstanding};
+    // Two at a time: the busy endpoint is never picked for the second.
+    for (int i = 0; i < 10; ++i) {
+      auto one = std::async(std::launch::async, [&] { return fx.work(20'000, false); });
+      auto two = std::async(std::launch::async, [&] { return fx.work(20'000, false); });
+      REQUIRE(std::holds_alternative<std::int64_t>(one.get()));
+      REQUIRE(std::holds_alternative<std::int64_t>(two.get()));
+    }
+    CHECK(fx.stats->endpoints[0]->calls.load() >= 5);
+    CHECK(fx.stats->endpoints[1]->calls.load() >= 5);
+    CHECK(fx.stats->endpoints[0]->calls.load() + fx.stats->endpoints[1]->calls.load() == 20);
+  }
+}
+
+TEST_CASE("a broken call is retried on another endpoint only when it is idempotent") {
+  std::optional<backend_process> a{std::in_place};
+  backend_process b;
+  pool_fixture fx{{a->port, b.port}, rpc::balance_kind::round_robin};
+  auto kill_a_soon = [&] {
+    return std::async(std::launch::async, [&] {
+      std::this_thread::sleep_for(100ms);
+      a->proc.signal(SIGKILL);
+      a->proc.wait(5s);
+    });
+  };
+  // Round-robin starts at the first endpoint: this call runs on `a`.
+  SUBCASE("not idempotent: 502") {
+    auto killer = kill_a_soon();
+    auto r = fx.work(300'000, false);
+    killer.get();
+    REQUIRE(std::holds_alternative<unsigned>(r));
+    CHECK(std::get<unsigned>(r) == 502);
+    CHECK(fx.stats->retries.load() == 0);
+  }
+  SUBCASE("idempotent: answered by the other endpoint") {
+    auto killer = kill_a_soon();
+    auto r = fx.work(300'000, true);
+    killer.get();
+    CHECK(std::holds_alternative<std::int64_t>(r));
+    CHECK(fx.stats->retries.load() == 1);
+    CHECK(fx.stats->endpoints[1]->calls.load() == 1);
+  }
+  a.reset();
+}
+
+TEST_CASE("one of two backends killed under load: no request fails and it is ejected") {
+  std::optional<backend_process> a{std::in_place};
+  backend_process b;
+  gateway_process gateway{a->port,
+                          {"--backend.endpoints=" + endpoint_list({a->port, b.port}),
+                           "--backend.pool-size=4", "--backend.backoff-initial=5s",
+                           "--backend.backoff-max=5s"}};
+  {
+    http_client warm{gateway.port};
+    for (int i = 0; i < 50; ++i) // also earns retry budget
+      REQUIRE(warm.get("/echo?msg=warm").status == 200);
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> load;
+  for (int t = 0; t < 4; ++t)
+    load.emplace_back([&] {
+      http_client c{gateway.port};
+      while (!stop.load()) {
+        auto r = c.get("/echo?msg=x");
+        (r.status == 200 && r.body == "{\"msg\":\"x\"}" ? ok : failed)++;
+      }
+    });
+  std::this_thread::sleep_for(300ms);
+  a->proc.signal(SIGKILL);
+  a->proc.wait(5s);
+  a.reset();
+  std::this_thread::sleep_for(700ms);
+  stop = true;
+  for (auto& t : load)
+    t.join();
+  MESSAGE(ok.load() << " answered 200, " << failed.load() << " failed");
+  CHECK(ok.load() > 100);
+  CHECK(failed.load() == 0);
+  // The dead endpoint is out: calls go on without touching it.
+  http_client c{gateway.port};
+  for (int i = 0; i < 20; ++i) {
+    auto start = steady_clock::now();
+    CHECK(c.get("/echo?msg=y").status == 200);
+    CHECK(elapsed_since(start) < 200ms);
+  }
+}
+
+TEST_CASE("every endpoint unreachable: the circuit opens and calls fail in milliseconds") {
+  black_hole hole;
+  gateway_process gateway{hole.port,
+                          {"--backend.connect-timeout=300ms", "--backend.eject-after=2",
+                           "--backend.backoff-initial=10s", "--backend.backoff-max=10s"}};
+  http_client c{gateway.port};
+  // The first calls each wait for a connect timeout, until the endpoint is
+  // ejected.
+  auto first = c.get("/echo?msg=a");
+  CHECK(first.status == 503);
+  for (int i = 0; i < 20; ++i) {
+    auto start = steady_clock::now();
+    auto r = c.get("/echo?msg=b");
+    auto took = elapsed_since(start);
+    CHECK(r.status == 503);
+    CHECK(r.header("retry-after") == "1");
+    CHECK(took < 50ms);
+  }
+  CHECK(c.get("/ping").status == 200);
+  auto ready = c.get("/ready");
+  CHECK(ready.status == 503);
+  CHECK(ready.body == R"({"status":"not ready","pools":{"backend":"every endpoint ejected"}})");
+}
+
+TEST_CASE("an ejected endpoint is probed back and serves again") {
+  std::optional<backend_process> backend{std::in_place};
+  const auto port = backend->port;
+  gateway_process gateway{port,
+                          {"--backend.eject-after=1", "--backend.backoff-initial=100ms",
+                           "--backend.backoff-max=400ms"}};
+  http_client c{gateway.port};
+  REQUIRE(c.get("/echo?msg=up").status == 200);
+  CHECK(c.get("/ready").body == R"({"status":"ready","pools":{"backend":"ready"}})");
+  backend->proc.signal(SIGKILL);
+  backend->proc.wait(5s);
+  backend.reset();
+  for (int i = 0; i < 5; ++i)
+    CHECK(c.get("/echo?msg=down").status == 503);
+  CHECK(c.get("/ready").status == 503);
+  backend.emplace(std::vector<std::string>{"--compute-server.port=" + std::to_string(port)});
+  REQUIRE(backend->port == port);
+  // Probes run without traffic: within backoff-max (+ a connect) the
+  // endpoint is back, and the first call after that succeeds.
+  std::this_thread::sleep_for(700ms);
+  CHECK(c.get("/ready").status == 200);
+  CHECK(c.get("/echo?msg=back").status == 200);
+}
+
+TEST_CASE("a connection the backend never serves is reported as thread exhaustion") {
+  backend_process backend{{"--compute-server.threads=2"}};
+  gateway_process gateway{
+      backend.port,
+      {"--backend.pool-size=3", "--backend.call-timeout=1500ms", "--backend.retries=0"},
+      true};
+  // One warm connection, then three calls at once: the backend's two threads
+  // serve two connections; the third connection is accepted and never read.
+  REQUIRE(http_get(gateway.port, "/echo?msg=warm").status == 200);
+  std::vector<std::future<http_reply>> calls;
+  for (int i = 0; i < 3; ++i)
+    calls.push_back(
+        std::async(std::launch::async, [&] { return http_get(gateway.port, "/work?us=50000"); }));
+  int ok = 0, exhausted = 0;
+  for (auto& f : calls) {
+    auto r = f.get();
+    if (r.status == 200)
+      ++ok;
+    else if (r.status == 503 && r.body.find("no thread free") != std::string::npos)
+      ++exhausted;
+    else
+      FAIL_CHECK("unexpected answer " << r.status << " " << r.body);
+  }
+  CHECK(ok == 2);
+  CHECK(exhausted == 1);
+  CHECK(gateway.proc.output().find("accepted a connection but never served it") !=
+        std::string::npos);
+  // The workers with served connections go on answering.
+  for (int i = 0; i < 4; ++i)
+    CHECK(http_get(gateway.port, "/echo?msg=after").status == 200);
+}
