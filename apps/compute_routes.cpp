@@ -19,6 +19,7 @@ caf::behavior echo_route(caf::event_based_actor* self, compute_pool compute) {
           h.answer(response::error(400, "missing query parameter 'msg'"));
           return;
         }
+        // [idempotent-call]
         compute
             .call(self, req.deadline, rpc::idempotent,
                   [msg = *msg](ComputeClient& c) {
@@ -31,6 +32,7 @@ caf::behavior echo_route(caf::event_based_actor* self, compute_pool compute) {
                   h.answer(response::json(200, "{\"msg\":" + json_quote(reply) + "}"));
                 },
                 [h](const caf::error& e) { h.answer(error_response(e)); });
+        // [/idempotent-call]
       },
   };
 }

@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <iostream>
 #include <shared_mutex>
@@ -76,6 +78,7 @@ struct server::impl {
   std::shared_ptr<observer_list> observers = std::make_shared<observer_list>();
   std::vector<std::unique_ptr<io_thread>> threads;
   std::unique_ptr<net::basic_socket_acceptor<tcp, executor>> acceptor;
+  std::unique_ptr<timer_type> accept_pause; // after EMFILE
   std::shared_ptr<session_registry> registry = std::make_shared<session_registry>();
   std::size_t next = 0;
   bool draining = false;
@@ -87,6 +90,7 @@ struct server::impl {
       threads.push_back(std::make_unique<io_thread>(sys));
     acceptor = std::make_unique<net::basic_socket_acceptor<tcp, executor>>(
         threads.front()->context().get_executor());
+    accept_pause = std::make_unique<timer_type>(threads.front()->context().get_executor());
     for (auto& t : threads)
       t->start();
   }
@@ -96,10 +100,20 @@ struct server::impl {
     acceptor->async_accept(ctx.get_executor(), [this](beast::error_code ec, socket_type sock) {
       if (ec == net::error::operation_aborted || !acceptor->is_open())
         return;
+      if (ec == net::error::no_descriptors || ec.value() == ENFILE ||
+          ec == net::error::no_buffer_space) {
+        // Out of file descriptors: accepting again at once would spin. The
+        // pending connection waits in the backlog; open ones go on working.
+        std::cerr << "actorgate: accept failed: " << ec.message() << "; pausing 100 ms\n";
+        accept_pause->expires_after(std::chrono::milliseconds(100));
+        accept_pause->async_wait([this](beast::error_code e) {
+          if (!e && acceptor->is_open())
+            do_accept();
+        });
+        return;
+      }
       if (ec) {
-        // EMFILE and the like: keep the listener alive; the next accept may
-        // succeed once connections have closed.
-        std::cerr << "actorgate: accept failed: " << ec.message() << "\n";
+        // A connection that failed before we took it (e.g. reset): skip it.
       } else if (registry->size() >= opts.max_connections) {
         beast::error_code ignored;
         sock.close(ignored);
@@ -132,8 +146,34 @@ void server::observe(std::shared_ptr<exchange_observer> o) {
   impl_->observers->push_back(std::move(o));
 }
 
+namespace {
+
+// Raises the soft open-file limit to the hard one and returns how many
+// connections fit under it, keeping room for the process's other files
+// (backend connections, logs, the listener).
+std::size_t connections_within_fd_limit(std::size_t wanted) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0)
+    return wanted;
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+    ::getrlimit(RLIMIT_NOFILE, &lim);
+  }
+  constexpr rlim_t reserve = 128;
+  if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= wanted + reserve)
+    return wanted;
+  auto fit = lim.rlim_cur > 2 * reserve ? lim.rlim_cur - reserve : lim.rlim_cur / 2;
+  std::cerr << "actorgate: http.max-connections=" << wanted << " does not fit the open-file limit ("
+            << lim.rlim_cur << "); serving at most " << fit << " connections\n";
+  return static_cast<std::size_t>(fit);
+}
+
+} // namespace
+
 std::uint16_t server::start(std::shared_ptr<const route_table> routes) {
   auto& d = *impl_;
+  d.opts.max_connections = connections_within_fd_limit(d.opts.max_connections);
   d.routes = std::move(routes);
   tcp::endpoint ep{net::ip::make_address(d.opts.address), d.opts.port};
   d.acceptor->open(ep.protocol());
@@ -153,6 +193,7 @@ std::size_t server::shutdown(std::chrono::milliseconds grace) {
   net::post(d.acceptor->get_executor(), [&d] {
     beast::error_code ec;
     d.acceptor->close(ec);
+    d.accept_pause->cancel();
   });
   d.registry->drain_all();
   auto until = std::chrono::steady_clock::now() + grace;

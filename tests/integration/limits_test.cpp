@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <future>
+#include <memory>
+#include <thread>
 #include <vector>
 
 #include "tests/support/http_client.hpp"
@@ -30,7 +32,9 @@ TEST_CASE("a request past its deadline gets 504 and the gateway goes on") {
 
 TEST_CASE("a full pool queue answers 503 with Retry-After at once") {
   backend_process backend;
-  gateway_process gateway{backend.port, {"--backend.pool-size=1", "--backend.queue-size=1"}};
+  gateway_process gateway{backend.port,
+                          {"--backend.pool-size=1", "--backend.queue-size=1",
+                           "--http.request-timeout=30s", "--backend.call-timeout=30s"}};
   // One call runs, one waits in the queue, the third finds the queue full.
   std::vector<std::future<http_reply>> slow;
   for (int i = 0; i < 2; ++i) {
@@ -47,4 +51,44 @@ TEST_CASE("a full pool queue answers 503 with Retry-After at once") {
   for (auto& f : slow)
     CHECK(f.get().status == 200);
   CHECK(http_get(gateway.port, "/work?us=10").status == 200);
+}
+
+TEST_CASE("a low open-file limit caps the connections and the gateway goes on serving") {
+  backend_process backend;
+  // prlimit execs the gateway with at most 256 open files.
+  process gw{"/usr/bin/prlimit",
+             {"--nofile=256:256", gateway_binary(), "--config-file=/dev/null", "--http.port=0",
+              "--backend.port=" + std::to_string(backend.port), "--backend.pool-size=2"},
+             true};
+  auto port = gw.wait_for_port();
+  REQUIRE(port != 0);
+  CHECK(gw.output().find("does not fit the open-file limit (256); serving at most 128") !=
+        std::string::npos);
+  std::vector<std::unique_ptr<raw_connection>> conns;
+  for (int i = 0; i < 200; ++i)
+    conns.push_back(std::make_unique<raw_connection>(port));
+  std::this_thread::sleep_for(200ms);
+  for (auto& c : conns) {
+    try {
+      c->send("GET /ping HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    } catch (const std::exception&) {
+      // a connection closed at accept may already have been reset
+    }
+  }
+  int answered = 0, refused = 0;
+  for (auto& c : conns) {
+    auto got = c->read_all(2s);
+    if (got.rfind("HTTP/1.1 200", 0) == 0)
+      ++answered;
+    else if (got.empty())
+      ++refused;
+  }
+  CHECK(answered == 128);
+  CHECK(refused == 72);
+  conns.clear();
+  // Nothing leaked: with every connection closed, new ones are served.
+  std::this_thread::sleep_for(200ms);
+  for (int i = 0; i < 5; ++i)
+    CHECK(http_get(port, "/ping").body == "pong");
+  stop_and_check(gw, "actorgate-server");
 }
