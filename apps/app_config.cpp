@@ -70,6 +70,12 @@ std::vector<spec> http_specs() {
        "open connections beyond this are closed at accept", 1, 1'000'000},
       {"http", "max-header-bytes", kind::integer, std::to_string(h.max_header_bytes),
        "request line + headers larger than this get 431", 256, 1 << 20},
+      {"http", "max-uri-bytes", kind::integer, std::to_string(h.max_uri_bytes),
+       "request targets longer than this get 414", 16, 1 << 20},
+      {"http", "max-header-field-bytes", kind::integer, std::to_string(h.max_header_field_bytes),
+       "a single header line longer than this gets 431", 16, 1 << 20},
+      {"http", "max-headers", kind::integer, std::to_string(h.max_headers),
+       "requests with more header fields than this get 431", 1, 10'000},
       {"http", "max-body-bytes", kind::integer, std::to_string(h.max_body_bytes),
        "request bodies larger than this get 413", 0, 1 << 30},
       {"http", "read-timeout", kind::duration, duration_text(h.read_timeout),
@@ -516,6 +522,9 @@ gateway_settings app_config::gateway() const {
   h.io_threads = integer(c, "http.io-threads", h.io_threads);
   h.max_connections = integer(c, "http.max-connections", h.max_connections);
   h.max_header_bytes = integer(c, "http.max-header-bytes", h.max_header_bytes);
+  h.max_uri_bytes = integer(c, "http.max-uri-bytes", h.max_uri_bytes);
+  h.max_header_field_bytes = integer(c, "http.max-header-field-bytes", h.max_header_field_bytes);
+  h.max_headers = integer(c, "http.max-headers", h.max_headers);
   h.max_body_bytes = integer(c, "http.max-body-bytes", h.max_body_bytes);
   h.read_timeout = ms(c, "http.read-timeout", h.read_timeout);
   h.idle_timeout = ms(c, "http.idle-timeout", h.idle_timeout);

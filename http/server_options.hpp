@@ -14,7 +14,14 @@ struct server_options {
   std::uint16_t port = 8080;
   std::size_t io_threads = 1;
   std::size_t max_connections = 10000;
+  /// The whole header block, request line included: beyond it 431.
   std::size_t max_header_bytes = 8 * 1024;
+  /// The request target: beyond it 414.
+  std::size_t max_uri_bytes = 4 * 1024;
+  /// One header field line: beyond it 431.
+  std::size_t max_header_field_bytes = 4 * 1024;
+  /// Header fields per request: beyond it 431.
+  std::size_t max_headers = 100;
   std::size_t max_body_bytes = 1024 * 1024;
   /// From a request's first byte to its last.
   std::chrono::milliseconds read_timeout{10'000};

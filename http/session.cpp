@@ -201,6 +201,8 @@ void session::do_read_head() {
   route_ = {};
   stream_.expires_after(opts_.read_timeout);
   head_scanned_ = 0;
+  line_start_ = 0;
+  header_lines_ = 0;
   check_head();
 }
 
@@ -230,6 +232,19 @@ void session::check_head() {
       return do_write(response::error(400, "bare CR, LF or NUL in the request header"));
     }
   }
+  // Line limits, each line once: the request target (414), one header field
+  // and the number of fields (431).
+  for (auto i = std::max(head_scanned_, line_start_); i < limit; ++i) {
+    if (raw[i] != '\n')
+      continue;
+    if (auto status = check_line(raw.substr(line_start_, i - 1 - line_start_), true))
+      return reject_head(status);
+    ++header_lines_;
+    line_start_ = i + 1;
+  }
+  if (auto status =
+          check_line(raw.substr(line_start_, limit - line_start_), end != std::string_view::npos))
+    return reject_head(status);
   if (end == std::string_view::npos) {
     if (raw.size() > opts_.max_header_bytes) {
       close_after_write_ = true;
@@ -254,6 +269,35 @@ void session::check_head() {
   if (!ec && !parser_->is_header_done())
     ec = bhttp::error::partial_message;
   on_header(ec, 0);
+}
+
+unsigned session::check_line(std::string_view line, bool complete) const {
+  if (header_lines_ == 0) {
+    // "METHOD SP target SP HTTP/x.y": the target is what lies between the
+    // first and the last space; until the line is complete, all after the
+    // first space may be target.
+    auto first = line.find(' ');
+    if (first == std::string_view::npos)
+      return line.size() > 32 ? 400 : 0; // no method is that long
+    auto last = complete ? line.rfind(' ') : line.size();
+    auto target = last > first ? last - first - 1 : 0;
+    return target > opts_.max_uri_bytes ? 414 : 0;
+  }
+  if (line.size() > opts_.max_header_field_bytes)
+    return 431;
+  // The line being counted is a field if complete and not the empty line
+  // that ends the header.
+  if (complete && !line.empty() && header_lines_ > opts_.max_headers)
+    return 431;
+  return 0;
+}
+
+void session::reject_head(unsigned status) {
+  close_after_write_ = true;
+  const char* why = status == 414   ? "request target too long"
+                    : status == 431 ? "request header fields too large"
+                                    : "malformed request line";
+  do_write(response::error(status, why));
 }
 
 void session::on_head_bytes(beast::error_code ec, std::size_t n) {

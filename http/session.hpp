@@ -91,6 +91,9 @@ private:
   void on_first_bytes(beast::error_code ec, std::size_t n);
   void do_read_head();
   void check_head();
+  /// The status for a request line or header line that breaks a limit, or 0.
+  unsigned check_line(std::string_view line, bool complete) const;
+  void reject_head(unsigned status);
   void on_head_bytes(beast::error_code ec, std::size_t n);
   void on_header(beast::error_code ec, std::size_t n);
   void do_read_body();
@@ -124,6 +127,8 @@ private:
   bool awaiting_first_byte_ = false;
   std::size_t lingered_ = 0;
   std::size_t head_scanned_ = 0; // bytes of the buffer searched for the header's end
+  std::size_t line_start_ = 0;   // of the header line being read
+  std::size_t header_lines_ = 0; // complete lines, the request line included
   // For the observers: the request being answered.
   std::chrono::steady_clock::time_point started_{};
   std::string_view route_; // points into *routes_

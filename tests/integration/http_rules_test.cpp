@@ -84,3 +84,31 @@ TEST_CASE("HTTP/1.0 needs no Host and empty lines before a request are ignored")
   CHECK(starts_with(after_crlf, "HTTP/1.1 200 "));
   CHECK(after_crlf.find("pong", after_crlf.find("pong") + 4) != std::string::npos);
 }
+
+TEST_CASE("a long target gets 414 and a long header line or too many fields get 431") {
+  backend_process backend;
+  gateway_process gateway{
+      backend.port,
+      {"--http.max-uri-bytes=100", "--http.max-header-field-bytes=200", "--http.max-headers=10"}};
+  auto check = [&](const std::string& bytes, const char* status) {
+    auto got = raw_exchange(gateway.port, bytes, 3s);
+    CHECK(starts_with(got, std::string("HTTP/1.1 ") + status + " "));
+    CHECK(got.find("Connection: close") != std::string::npos);
+    CHECK(http_get(gateway.port, "/ping").status == 200);
+  };
+  auto target = "/echo?msg=" + std::string(90, 'a'); // exactly 100 bytes
+  CHECK(raw_exchange(gateway.port,
+                     "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 3s)
+            .rfind("HTTP/1.1 200 ", 0) == 0);
+  check("GET " + target + "a HTTP/1.1\r\nHost: x\r\n\r\n", "414");
+  // Refused as soon as the line is too long, without waiting for its end.
+  check("GET /" + std::string(200, 'b'), "414");
+  check("GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(200, 'c') + "\r\n\r\n", "431");
+  check("GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(300, 'c'), "431");
+  std::string fields = "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+  for (int i = 0; i < 8; ++i)
+    fields += "X-" + std::to_string(i) + ": v\r\n";
+  // 10 fields pass, 11 do not.
+  CHECK(starts_with(raw_exchange(gateway.port, fields + "\r\n", 3s), "HTTP/1.1 200 "));
+  check(fields + "X-last: v\r\n\r\n", "431");
+}
