@@ -92,3 +92,44 @@ TEST_CASE("a low open-file limit caps the connections and the gateway goes on se
     CHECK(http_get(port, "/ping").body == "pong");
   stop_and_check(gw, "actorgate-server");
 }
+
+TEST_CASE("a client sending its header one byte at a time is cut off at the read timeout") {
+  backend_process backend;
+  gateway_process gateway{backend.port, {"--http.read-timeout=600ms", "--http.idle-timeout=5s"}};
+  raw_connection slow{gateway.port};
+  const std::string request = "GET /ping HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(100, 'z');
+  auto start = steady_clock::now();
+  bool cut = false;
+  for (char ch : request) {
+    try {
+      slow.send(std::string(1, ch));
+    } catch (const std::exception&) {
+      cut = true;
+      break;
+    }
+    // Others are served while the slow one trickles in.
+    if (ch == 'z')
+      CHECK(http_get(gateway.port, "/ping").status == 200);
+    std::this_thread::sleep_for(20ms);
+    if (steady_clock::now() - start > 3s)
+      break;
+  }
+  auto rest = slow.read_all(2s); // returns at the close
+  auto took = duration_cast<milliseconds>(steady_clock::now() - start);
+  CHECK((cut || rest.empty() || rest.rfind("HTTP/1.1 408", 0) == 0));
+  CHECK(took < 3s);
+  MESSAGE("slow client cut after " << took.count() << " ms");
+}
+
+TEST_CASE("an idle keep-alive connection is closed after the idle timeout") {
+  backend_process backend;
+  gateway_process gateway{backend.port, {"--http.idle-timeout=300ms"}};
+  raw_connection c{gateway.port};
+  c.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto start = steady_clock::now();
+  auto got = c.read_all(3s); // the answer, then the close after 300 ms idle
+  auto took = duration_cast<milliseconds>(steady_clock::now() - start);
+  CHECK(got.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(took >= 250ms);
+  CHECK(took < 2s);
+}
