@@ -20,7 +20,7 @@ caf::behavior echo_route(caf::event_based_actor* self, compute_pool compute) {
           return;
         }
         compute
-            .call(self, req.deadline,
+            .call(self, req,
                   [msg = *msg](ComputeClient& c) {
                     std::string reply;
                     c.echo(reply, msg);
@@ -56,7 +56,7 @@ caf::behavior work_route(caf::event_based_actor* self, compute_pool compute) {
           return;
         }
         auto cpu_us = static_cast<std::int32_t>(n);
-        compute.call(self, req.deadline, [cpu_us](ComputeClient& c) { return c.work(cpu_us); })
+        compute.call(self, req, [cpu_us](ComputeClient& c) { return c.work(cpu_us); })
             .then(
                 [h](std::int64_t checksum) {
                   h.answer(response::json(200, "{\"checksum\":" + std::to_string(checksum) + "}"));
