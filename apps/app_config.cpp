@@ -460,13 +460,17 @@ std::optional<int> app_config::load(std::vector<std::string> args, const char* p
       err << program << ": " << *problem << "\n";
       return 2;
     }
-  for (const auto& a : args) {
+  for (auto& a : args) {
     if (a.rfind("--config-file=", 0) == 0)
       continue;
     if (auto problem = check_argument(a)) {
       err << program << ": " << *problem << "\n";
       return 2;
     }
+    // CAF reads "--key=" as a missing value; an empty string is meant
+    // ("--log.access-log=" turns the log off).
+    if (a.back() == '=')
+      a += "\"\"";
   }
   // CAF reads the file without options and would otherwise silently skip a
   // value of the wrong type; both were checked above, so this parse loads.
