@@ -149,6 +149,7 @@ access_log::access_log(const access_log_options& opts)
   d.pool = std::make_shared<spdlog::details::thread_pool>(opts.queue_lines, 1);
   d.logger = std::make_shared<spdlog::async_logger>("access", std::move(sink), d.pool,
                                                     spdlog::async_overflow_policy::overrun_oldest);
+  d.logger->set_error_handler([this](const std::string& what) { on_write_error(what); });
   d.logger->set_formatter(
       std::make_unique<spdlog::pattern_formatter>(pattern, spdlog::pattern_time_type::utc));
   // Buffered writes, flushed once a second: a line reaches the file at most
@@ -173,6 +174,22 @@ void access_log::on_exchange(const http::exchange& x) noexcept {
   } catch (...) {
     // Out of memory while formatting: the request was answered; lose the line.
   }
+}
+
+// On the writer thread. Replaces spdlog's handler, which reports once a
+// second without saying that it is the access log that fails.
+void access_log::on_write_error(const std::string& what) noexcept {
+  auto n = write_errors_.fetch_add(1, std::memory_order_relaxed) + 1;
+  auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  auto last = last_error_report_.load(std::memory_order_relaxed);
+  auto every =
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::seconds(10))
+          .count();
+  if (n > 1 && now - last < every)
+    return;
+  last_error_report_.store(now, std::memory_order_relaxed);
+  std::fprintf(stderr, "actorgate: access log %s: %s (%llu write errors so far)\n",
+               opts_.target.c_str(), what.c_str(), static_cast<unsigned long long>(n));
 }
 
 void access_log::close() {

@@ -60,16 +60,26 @@ public:
 
   /// Lines handed to the writer so far, including those dropped later.
   std::uint64_t lines() const noexcept { return lines_.load(std::memory_order_relaxed); }
-  /// Lines overwritten in the full queue because the sink was too slow.
+  /// Queue entries overwritten because the sink was too slow: lines, and
+  /// rarely one of the once-a-second flush requests that share the queue.
   /// Thread-safe; takes the queue's lock briefly (read it for metrics, not
   /// per request).
   std::uint64_t dropped() const;
+  /// Lines or flushes the sink failed to write (disk full, closed pipe);
+  /// each is also reported on stderr, at most once per 10 s.
+  std::uint64_t write_errors() const noexcept {
+    return write_errors_.load(std::memory_order_relaxed);
+  }
   const access_log_options& options() const { return opts_; }
 
 private:
   struct impl;
+  void on_write_error(const std::string& what) noexcept;
+
   access_log_options opts_;
   std::atomic<std::uint64_t> lines_{0};
+  std::atomic<std::uint64_t> write_errors_{0};
+  std::atomic<std::int64_t> last_error_report_{0}; // steady_clock ticks
   std::unique_ptr<impl> impl_;
 };
 

@@ -165,7 +165,8 @@ int gateway::run() {
     // that the count is final and the lines precede "stopped" on stdout.
     access_log_->close();
     std::cout << program_ << ": access log: " << access_log_->lines() << " lines, "
-              << access_log_->dropped() << " dropped (queue full)" << std::endl;
+              << access_log_->dropped() << " dropped (queue full), " << access_log_->write_errors()
+              << " write errors" << std::endl;
   }
   std::cout << program_ << ": stopped" << std::endl;
   return rc;
