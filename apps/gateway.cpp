@@ -122,6 +122,11 @@ int gateway::run() {
   int rc = 0;
   try {
     add_health_route();
+  } catch (const std::invalid_argument& e) {
+    std::cerr << program_ << ": http.health-path: " << e.what() << std::endl;
+    return 2;
+  }
+  try {
     auto port = server_->start(routes_);
     // One write: access log lines on stdout cannot land inside the block.
     std::cout << startup_summary(port) << std::flush;

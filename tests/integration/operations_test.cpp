@@ -345,3 +345,11 @@ TEST_CASE("start-up and shutdown summaries describe the gateway") {
   CHECK(std::regex_search(out, std::regex(R"(drained in \d+ ms: \d+ requests answered during )"
                                           R"(the drain, 0 connections still open)")));
 }
+
+TEST_CASE("an access log that cannot be opened stops the gateway with exit code 2") {
+  process p{gateway_binary(),
+            {"--config-file=/dev/null", "--http.port=0", "--log.access-log=/dev/null/access.log"}};
+  auto rc = p.wait(10s);
+  REQUIRE(rc);
+  CHECK(*rc == 2);
+}
