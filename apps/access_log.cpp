@@ -1,10 +1,13 @@
 #include "apps/access_log.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 
 #include <spdlog/async_logger.h>
 #include <spdlog/details/null_mutex.h>
@@ -12,7 +15,6 @@
 #include <spdlog/details/thread_pool.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
-#include <spdlog/sinks/basic_file_sink.h>
 
 namespace actorgate::apps {
 
@@ -95,21 +97,59 @@ void append_entry(buffer& b, const http::exchange& x, access_log_format f) {
   put(b, ",\"backend_us\":"), put(b, micros(x.backend_time));
 }
 
-// spdlog's console sinks flush after every line: a system call per request
-// on the writer thread. This one leaves flushing to the periodic flush.
-// Only the writer thread uses it, hence no mutex of its own; stdio locks
-// `stdout` per call, so a line never interleaves with other output.
-class stdout_sink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+// How long the writer thread waits, once it has written everything queued,
+// before it looks again. Without it, each line wakes the idle writer: one
+// futex wake-up and two context switches per request, measured as a third
+// of /ping's throughput on 2 cores. With it, lines arrive in the queue while
+// the writer waits, and under load it wakes at most 500 times a second. A
+// line reaches the file at most this much later; the queue holds 8192 lines,
+// 80 ms at 100k requests/s.
+constexpr auto writer_pace = std::chrono::milliseconds(2);
+
+// Appends lines to stdout or a file, buffered: spdlog's console sinks flush
+// after every line (a system call per request), and its file sink cannot be
+// paced. Only the writer thread uses it, hence no mutex of its own; stdio
+// locks the FILE per call, so a line never interleaves with other output.
+class paced_sink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
 public:
-  ~stdout_sink() override { std::fflush(stdout); }
+  paced_sink(const std::string& target, spdlog::details::thread_pool* writer)
+      : name_(target), writer_(writer) {
+    if (target == "stdout") {
+      file_ = stdout;
+      return;
+    }
+    file_ = std::fopen(target.c_str(), "ab");
+    if (file_ == nullptr)
+      throw std::runtime_error("access log '" + target +
+                               "': cannot open it for appending: " + std::strerror(errno));
+    // Fewer, larger writes than stdio's 4 KiB.
+    std::setvbuf(file_, nullptr, _IOFBF, 64 * 1024);
+  }
+  ~paced_sink() override {
+    if (file_ == stdout)
+      std::fflush(stdout);
+    else
+      std::fclose(file_);
+  }
 
 protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     buffer line;
     formatter_->format(msg, line);
-    std::fwrite(line.data(), 1, line.size(), stdout);
+    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size())
+      spdlog::throw_spdlog_ex("cannot write to " + name_, errno);
+    if (writer_->queue_size() == 0)
+      std::this_thread::sleep_for(writer_pace);
   }
-  void flush_() override { std::fflush(stdout); }
+  void flush_() override {
+    if (std::fflush(file_) != 0)
+      spdlog::throw_spdlog_ex("cannot flush " + name_, errno);
+  }
+
+private:
+  std::string name_;
+  spdlog::details::thread_pool* writer_; // runs this sink, so outlives its use
+  std::FILE* file_ = nullptr;
 };
 
 } // namespace
@@ -130,23 +170,14 @@ struct access_log::impl {
 
 access_log::access_log(const access_log_options& opts)
     : opts_(opts), impl_(std::make_unique<impl>()) {
-  spdlog::sink_ptr sink;
-  if (opts.target == "stdout") {
-    sink = std::make_shared<stdout_sink>();
-  } else {
-    try {
-      sink = std::make_shared<spdlog::sinks::basic_file_sink_st>(opts.target);
-    } catch (const std::exception& e) {
-      throw std::runtime_error("access log '" + opts.target + "': " + e.what());
-    }
-  }
+  auto& d = *impl_;
+  d.pool = std::make_shared<spdlog::details::thread_pool>(opts.queue_lines, 1);
+  auto sink = std::make_shared<paced_sink>(opts.target, d.pool.get());
   // The time stamp is formatted on the writer thread, not the IO thread: it
   // is when the line was handed over, i.e. when the response was written.
   const char* pattern = opts.format == access_log_format::plain
                             ? "%Y-%m-%dT%H:%M:%S.%fZ %v"
                             : "{\"time\":\"%Y-%m-%dT%H:%M:%S.%fZ\",%v}";
-  auto& d = *impl_;
-  d.pool = std::make_shared<spdlog::details::thread_pool>(opts.queue_lines, 1);
   d.logger = std::make_shared<spdlog::async_logger>("access", std::move(sink), d.pool,
                                                     spdlog::async_overflow_policy::overrun_oldest);
   d.logger->set_error_handler([this](const std::string& what) { on_write_error(what); });
