@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "actors/backend_timer.hpp"
 #include "actors/deadline.hpp"
 
 namespace actorgate {
@@ -35,6 +37,14 @@ struct request {
   std::vector<header> headers;
   std::string body;
   actorgate::deadline deadline;
+  /// The request's id: the client's X-Request-Id if it sent a sane one, else
+  /// generated. The response carries it back in X-Request-Id; pass it on to
+  /// backends and logs to follow one request across services.
+  std::string id;
+  /// Where backend calls for this request add their time (the access log's
+  /// backend time); null when nobody reads it. typed_pool::call(self, req, f)
+  /// takes care of it.
+  std::shared_ptr<backend_timer> backend_time;
 
   /// The path parameter called `name`, or nullptr.
   const std::string* path_param(std::string_view name) const;

@@ -27,7 +27,7 @@ struct spec {
   std::int64_t min = 0;
   std::int64_t max = 0;
   std::vector<std::string> choices = {};
-  bool may_be_empty = false;
+  bool may_be_empty = false; // a text whose "" means "off"
 
   std::string key() const { return group + "." + name; }
 };
@@ -89,6 +89,15 @@ std::vector<spec> http_specs() {
       {"http", "shutdown-grace", kind::duration, duration_text(g.shutdown_grace),
        "on SIGTERM/SIGINT, how long requests in flight may take to finish", 0, max_ms},
       {"http",
+       "health-path",
+       kind::text,
+       quoted(g.health_path),
+       "GET here answers 200 {\"status\":\"ok\"} while the process runs; \"\" disables",
+       0,
+       0,
+       {},
+       true},
+      {"http",
        "ready-path",
        kind::text,
        quoted(g.ready_path),
@@ -98,6 +107,32 @@ std::vector<spec> http_specs() {
        0,
        {},
        true},
+  };
+}
+
+// [log]: the access log.
+std::vector<spec> log_specs() {
+  const apps::access_log_options a;
+  return {
+      {"log",
+       "access-log",
+       kind::text,
+       quoted(a.target),
+       "one line per request: \"stdout\", a file path (appended), or \"\" for none",
+       0,
+       0,
+       {},
+       true},
+      {"log",
+       "access-log-format",
+       kind::text,
+       quoted(a.format == access_log_format::plain ? "plain" : "json"),
+       "\"plain\" (key=value) or \"json\" (one object per line)",
+       0,
+       0,
+       {"plain", "json"}},
+      {"log", "access-log-queue", kind::integer, std::to_string(a.queue_lines),
+       "lines waiting to be written; when full the oldest are dropped and counted", 16, 1'000'000},
   };
 }
 
@@ -288,6 +323,7 @@ app_config::app_config(const std::vector<std::string>& pools,
   append(server_specs("compute-server"));
   for (const auto& g : servers)
     append(server_specs(g));
+  append(log_specs());
   for (const auto& s : *specs_) {
     caf::config_option_adder add{custom_options_, s.group};
     switch (s.type) {
@@ -372,12 +408,14 @@ std::optional<std::string> app_config::check_ranges() const {
       auto v = caf::get_if<std::string>(&content, key);
       if (!v)
         break;
-      if (v->empty() && !s.may_be_empty)
+      if (v->empty()) {
+        if (s.may_be_empty)
+          break;
         return "'" + key + "' must not be empty";
+      }
       auto name = std::string(s.name);
-      if (name.size() > 5 && name.compare(name.size() - 5, 5, "-path") == 0 && !v->empty() &&
-          v->front() != '/')
-        return "'" + key + "' is \"" + *v + "\", must start with '/' (or be \"\" for off)";
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, "-path") == 0 && v->front() != '/')
+        return "'" + key + "' is \"" + *v + "\", must be \"\" or start with /";
       if (name == "endpoints") {
         if (auto bad = check_endpoints(*v))
           return "'" + key + "' " + *bad;
@@ -422,7 +460,42 @@ std::string app_config::help_text(const char* program) const {
   }
   out << "\n[scheduler] and other CAF groups: see --long-help\n"
       << "  --config-file=<path>" << std::string(20, ' ') << "config file to read\n"
+      << "  --dump-config" << std::string(27, ' ')
+      << "print the effective configuration as a config file, then exit\n"
       << "  --help, --long-help" << std::string(21, ' ') << "this text; with CAF's own options\n";
+  return out.str();
+}
+
+// Values go through CAF's own printer (a default is parsed first), so that a
+// dump loaded back prints the same text: "60s" is read back as 1min either way.
+std::string app_config::dump_text(const char* program) const {
+  std::ostringstream out;
+  out << "; " << program << " --dump-config: the effective configuration (built-in\n"
+      << "; defaults, then the config file, then the command line). Load it with\n"
+      << "; --config-file=PATH; CAF options not listed have CAF's defaults.\n";
+  std::vector<std::string> ours;
+  for (const auto& s : *specs_) {
+    if (ours.empty() || ours.back() != s.group) {
+      ours.push_back(s.group);
+      out << "\n[" << s.group << "]\n";
+    }
+    out << s.name << "=";
+    if (const auto* v = caf::get_if(&content, s.key()))
+      out << caf::to_string(*v) << "\n";
+    else if (auto parsed = caf::config_value::parse(s.fallback))
+      out << caf::to_string(*parsed) << "\n";
+    else
+      out << s.fallback << "\n";
+  }
+  for (const auto& [group, value] : content) {
+    const auto* entries = caf::get_if<caf::settings>(&value);
+    if (entries == nullptr || std::find(ours.begin(), ours.end(), group) != ours.end())
+      continue;
+    out << "\n[" << group << "]\n";
+    for (const auto& [name, v] : *entries)
+      if (!caf::holds_alternative<caf::settings>(v))
+        out << name << "=" << caf::to_string(v) << "\n";
+  }
   return out.str();
 }
 
@@ -433,6 +506,11 @@ std::optional<int> app_config::load(int argc, char** argv, const char* program, 
 
 std::optional<int> app_config::load(std::vector<std::string> args, const char* program,
                                     std::ostream& err) {
+  // Ours alone: CAF must not see it.
+  auto dump = std::find(args.begin(), args.end(), "--dump-config");
+  bool dump_config = dump != args.end();
+  if (dump_config)
+    args.erase(dump);
   std::string file;
   bool explicit_file = false;
   bool long_help = false;
@@ -464,13 +542,17 @@ std::optional<int> app_config::load(std::vector<std::string> args, const char* p
       err << program << ": " << *problem << "\n";
       return 2;
     }
-  for (const auto& a : args) {
+  for (auto& a : args) {
     if (a.rfind("--config-file=", 0) == 0)
       continue;
     if (auto problem = check_argument(a)) {
       err << program << ": " << *problem << "\n";
       return 2;
     }
+    // CAF reads "--key=" as a missing value; an empty string is meant
+    // ("--log.access-log=" turns the log off).
+    if (a.back() == '=')
+      a += "\"\"";
   }
   // CAF reads the file without options and would otherwise silently skip a
   // value of the wrong type; both were checked above, so this parse loads.
@@ -490,6 +572,10 @@ std::optional<int> app_config::load(std::vector<std::string> args, const char* p
     return 2;
   }
   file_used_ = file.empty() ? "(none: built-in defaults)" : file;
+  if (dump_config) {
+    std::cout << dump_text(program) << std::flush;
+    return 0;
+  }
   return std::nullopt;
 }
 
@@ -533,6 +619,13 @@ gateway_settings app_config::gateway() const {
   g.shutdown_grace = ms(c, "http.shutdown-grace", g.shutdown_grace);
   g.ready_path = caf::get_or(c, "http.ready-path", g.ready_path);
   g.pool = pool("backend");
+  // Operations: /health and the access log.
+  g.health_path = caf::get_or(c, "http.health-path", g.health_path);
+  auto& a = g.access_log;
+  a.target = caf::get_or(c, "log.access-log", a.target);
+  if (auto f = caf::get_if<std::string>(&c, "log.access-log-format"))
+    a.format = *f == "plain" ? access_log_format::plain : access_log_format::json;
+  a.queue_lines = integer(c, "log.access-log-queue", a.queue_lines);
   return g;
 }
 

@@ -17,6 +17,7 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "apps/access_log.hpp"
 #include "http/server_options.hpp"
 #include "rpc/backend_server.hpp"
 #include "rpc/pool.hpp"
@@ -27,6 +28,9 @@ struct gateway_settings {
   http::server_options http;
   rpc::pool_options pool;
   std::chrono::milliseconds shutdown_grace{10'000};
+  /// GET here answers 200 {"status":"ok"}; empty: no such route.
+  std::string health_path = "/health";
+  access_log_options access_log;
   /// GET here answers whether every pool can reach a backend; "" = off.
   std::string ready_path = "/ready";
 };
@@ -46,8 +50,8 @@ public:
                       const std::vector<std::string>& servers = {});
 
   /// Parses the file and the command line. Returns the exit code to stop
-  /// with (0 after --help, 2 after an error, with one line on `err`), or
-  /// nothing if the program should run.
+  /// with (0 after --help or --dump-config, 2 after an error, with one line
+  /// on `err`), or nothing if the program should run.
   std::optional<int> load(int argc, char** argv, const char* program, std::ostream& err);
 
   /// Same for a list of arguments (without the program name).
@@ -64,6 +68,11 @@ public:
 
   /// Every option of ours with its type, meaning and default.
   std::string help_text(const char* program) const;
+
+  /// The effective configuration as a config file: every option of ours
+  /// and every CAF option that was set. What --dump-config prints; loading
+  /// it back gives the same configuration and the same text.
+  std::string dump_text(const char* program) const;
 
 private:
   std::optional<std::string> check_file(const std::string& path) const;

@@ -21,7 +21,7 @@ caf::behavior echo_route(caf::event_based_actor* self, compute_pool compute) {
         }
         // [idempotent-call]
         compute
-            .call(self, req.deadline, rpc::idempotent,
+            .call(self, req, rpc::idempotent,
                   [msg = *msg](ComputeClient& c) {
                     std::string reply;
                     c.echo(reply, msg);
@@ -59,8 +59,7 @@ caf::behavior work_route(caf::event_based_actor* self, compute_pool compute) {
         }
         auto cpu_us = static_cast<std::int32_t>(n);
         compute
-            .call(self, req.deadline, rpc::idempotent,
-                  [cpu_us](ComputeClient& c) { return c.work(cpu_us); })
+            .call(self, req, rpc::idempotent, [cpu_us](ComputeClient& c) { return c.work(cpu_us); })
             .then(
                 [h](std::int64_t checksum) {
                   h.answer(response::json(200, "{\"checksum\":" + std::to_string(checksum) + "}"));

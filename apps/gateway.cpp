@@ -1,16 +1,28 @@
 #include "apps/gateway.hpp"
 
+#include <atomic>
 #include <iostream>
+#include <sstream>
 
 #include <caf/after.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include "actors/routes.hpp"
 #include "apps/ready_route.hpp"
 #include "apps/signals.hpp"
 
 namespace actorgate::apps {
+
+// Counts answered requests, for the shutdown summary's "answered during the
+// drain". One relaxed increment per request.
+struct gateway::answer_count final : http::exchange_observer {
+  std::atomic<std::uint64_t> answered{0};
+  void on_exchange(const http::exchange&) noexcept override {
+    answered.fetch_add(1, std::memory_order_relaxed);
+  }
+};
 
 gateway::gateway(int argc, char** argv, const char* program, const std::vector<std::string>& pools)
     : program_(program), cfg_(pools) {
@@ -22,6 +34,17 @@ gateway::gateway(int argc, char** argv, const char* program, const std::vector<s
   settings_ = cfg_.gateway();
   sys_.emplace(cfg_);
   server_.emplace(*sys_, settings_.http);
+  answered_ = std::make_shared<answer_count>();
+  server_->observe(answered_);
+  if (!settings_.access_log.target.empty()) {
+    try {
+      access_log_ = std::make_shared<access_log>(settings_.access_log);
+      server_->observe(access_log_);
+    } catch (const std::exception& e) {
+      std::cerr << program_ << ": " << e.what() << std::endl;
+      exit_code_ = 2;
+    }
+  }
 }
 
 gateway::~gateway() {
@@ -40,10 +63,77 @@ caf::actor gateway::keep(caf::actor a) {
 
 void gateway::route(method m, std::string_view pattern, caf::actor target) {
   routes_->add(m, pattern, std::move(target));
+  route_names_.push_back(std::string(to_string(m)) + " " + std::string(pattern));
+}
+
+// Added last, so that a user's own route on the same path wins.
+void gateway::add_health_route() {
+  const auto& path = settings_.health_path;
+  if (path.empty())
+    return;
+  auto existing = routes_->find(method::get, path);
+  if (existing.actor != nullptr && existing.pattern == path)
+    return;
+  route(method::get, path, hosted(health_route));
+}
+
+namespace {
+std::string endpoint_list(const rpc::pool_options& opts) {
+  std::string out;
+  for (const auto& t : opts.endpoints)
+    out += (out.empty() ? "" : ",") + t.host + ":" + std::to_string(t.port);
+  return out;
+}
+} // namespace
+
+void gateway::describe_pool(const rpc::pool_options& opts) {
+  std::ostringstream out;
+  out << "  pool " << (opts.stats->name.empty() ? std::string("(unnamed)") : opts.stats->name)
+      << ": " << opts.workers << " worker(s), queue " << opts.queue_limit << ", "
+      << rpc::to_string(opts.balance) << " over " << endpoint_list(opts) << "\n";
+  pool_lines_.push_back(out.str());
+}
+
+std::string gateway::startup_summary(std::uint16_t port) {
+  const auto& h = settings_.http;
+  std::ostringstream out;
+  // The first line's format is what tests/support/process.cpp and bench/
+  // read the port from: keep it.
+  out << program_ << " listening on http://" << h.address << ":" << port << " (config "
+      << cfg_.file_used() << "; backend " << endpoint_list(settings_.pool) << ", pool "
+      << settings_.pool.workers << " workers, " << h.io_threads << " IO threads)\n";
+  out << "  config file:  " << cfg_.file_used() << "\n";
+  out << "  http:         " << h.address << ":" << port << ", " << h.io_threads
+      << " IO thread(s), at most " << h.max_connections << " connections, request timeout "
+      << h.request_timeout.count() << " ms, shutdown grace " << settings_.shutdown_grace.count()
+      << " ms\n";
+  out << "  scheduler:    " << sys_->scheduler().num_workers() << " thread(s), policy "
+      << caf::to_string(caf::get_or(cfg_.content, "scheduler.policy", caf::atom("stealing")))
+      << "\n";
+  for (const auto& p : pool_lines_)
+    out << p;
+  out << "  routes:      ";
+  for (const auto& r : route_names_)
+    out << " " << r;
+  out << "\n";
+  const auto& a = settings_.access_log;
+  out << "  access log:   ";
+  if (access_log_)
+    out << a.target << ", " << (a.format == access_log_format::plain ? "plain" : "json")
+        << ", queue " << a.queue_lines << " lines (oldest dropped when full)\n";
+  else
+    out << "off\n";
+  return out.str();
 }
 
 int gateway::run() {
   int rc = 0;
+  try {
+    add_health_route();
+  } catch (const std::invalid_argument& e) {
+    std::cerr << program_ << ": http.health-path: " << e.what() << std::endl;
+    return 2;
+  }
   try {
     if (!settings_.ready_path.empty())
       route(method::get, settings_.ready_path, hosted(ready_route, pool_stats_));
@@ -53,20 +143,22 @@ int gateway::run() {
   }
   try {
     auto port = server_->start(routes_);
-    ;
-    std::string backends;
-    for (const auto& t : settings_.pool.endpoints)
-      backends += (backends.empty() ? "" : ",") + t.host + ":" + std::to_string(t.port);
-    std::cout << program_ << " listening on http://" << settings_.http.address << ":" << port
-              << " (config " << cfg_.file_used() << "; backend " << backends << ", pool "
-              << settings_.pool.workers << " workers, " << settings_.http.io_threads
-              << " IO threads)" << std::endl;
+    // One write: access log lines on stdout cannot land inside the block.
+    std::cout << startup_summary(port) << std::flush;
     int sig = wait_for_stop_signal();
     std::cout << program_ << ": signal " << sig << ", draining for up to "
               << settings_.shutdown_grace.count() << " ms" << std::endl;
+    auto before = answered_->answered.load();
+    auto began = std::chrono::steady_clock::now();
     auto cut = server_->shutdown(settings_.shutdown_grace);
-    std::cout << program_ << ": drained (" << cut << " connections cut at the deadline)"
-              << std::endl;
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - began);
+    std::ostringstream line;
+    line << program_ << ": drained in " << took.count()
+         << " ms: " << answered_->answered.load() - before
+         << " requests answered during the drain, " << cut
+         << " connections still open when the grace ran out (cut)\n";
+    std::cout << line.str() << std::flush;
   } catch (const std::exception& e) {
     std::cerr << program_ << ": cannot listen on " << settings_.http.address << ":"
               << settings_.http.port << ": " << e.what() << std::endl;
@@ -88,6 +180,14 @@ int gateway::run() {
   }
   actors_.clear();
   server_->stop();
+  if (access_log_) {
+    // No exchange can come any more: write out what is queued first, so
+    // that the count is final and the lines precede "stopped" on stdout.
+    access_log_->close();
+    std::cout << program_ << ": access log: " << access_log_->lines() << " lines, "
+              << access_log_->dropped() << " dropped (queue full), " << access_log_->write_errors()
+              << " write errors" << std::endl;
+  }
   std::cout << program_ << ": stopped" << std::endl;
   return rc;
 }

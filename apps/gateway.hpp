@@ -1,7 +1,9 @@
 // gateway: one object that wires a gateway from the config file and command
 // line: the actor system, the HTTP server, backend pools, route actors and
 // their routes, and the shutdown on SIGTERM/SIGINT. The shipped
-// actorgate-server is built with it (apps/gateway_main.cpp).
+// actorgate-server is built with it (apps/gateway_main.cpp). It also adds
+// what operating one needs: GET /health (http.health-path), the access log
+// ([log]), and a summary on stdout at start-up and after the drain.
 //
 //   int main(int argc, char** argv) {
 //     actorgate::apps::gateway gw{argc, argv, "my-gateway"};
@@ -14,6 +16,7 @@
 //   }
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +28,7 @@
 #include "actors/hosted_actor.hpp"
 #include "actors/stateless_pool.hpp"
 #include "actors/supervisor.hpp"
+#include "apps/access_log.hpp"
 #include "apps/app_config.hpp"
 #include "http/route_table.hpp"
 #include "http/server.hpp"
@@ -76,6 +80,7 @@ public:
     if (!opts.stats)
       opts.stats = std::make_shared<rpc::pool_stats>();
     pool_stats_.push_back(opts.stats);
+    describe_pool(opts);
     auto p = rpc::spawn_typed_pool<Client>(*sys_, opts, io());
     keep(p.actor());
     return p;
@@ -87,6 +92,10 @@ public:
   /// Adds an observer of connections and answered requests (metrics, logs).
   void observe(std::shared_ptr<http::exchange_observer> o) { server_->observe(std::move(o)); }
 
+  /// The access log, or null if [log] access-log is "" (its lines() and
+  /// dropped() are for metrics).
+  const std::shared_ptr<access_log>& access_logger() const { return access_log_; }
+
   /// Throws std::invalid_argument for a malformed or conflicting pattern.
   void route(method m, std::string_view pattern, caf::actor target);
 
@@ -96,7 +105,12 @@ public:
   int run();
 
 private:
+  struct answer_count;
+
   caf::actor keep(caf::actor a);
+  void add_health_route();
+  void describe_pool(const rpc::pool_options& opts);
+  std::string startup_summary(std::uint16_t port);
 
   std::string program_;
   app_config cfg_;
@@ -107,6 +121,12 @@ private:
   std::shared_ptr<http::route_table> routes_ = std::make_shared<http::route_table>();
   std::vector<caf::actor> actors_;
   std::vector<std::shared_ptr<const rpc::pool_stats>> pool_stats_;
+  // For the start-up summary, taken from the options: pool_stats are filled
+  // by the pool itself, on its own thread, some time after the spawn.
+  std::vector<std::string> route_names_; // "GET /ping"
+  std::vector<std::string> pool_lines_;
+  std::shared_ptr<access_log> access_log_;
+  std::shared_ptr<answer_count> answered_;
 };
 
 } // namespace actorgate::apps

@@ -36,6 +36,15 @@ struct exchange {
   std::chrono::steady_clock::duration duration{};
   /// When the request's first byte arrived.
   std::chrono::steady_clock::time_point started{};
+  /// The id sent back in the response's X-Request-Id header: the client's
+  /// own if sane (see http/request_id.hpp), else generated. Never empty.
+  std::string_view request_id;
+  /// The peer, "127.0.0.1:53422" or "[::1]:53422"; empty if unknown.
+  std::string_view client;
+  /// Time spent inside backend calls made with typed_pool::call(self, req,
+  /// f) for this request, summed (overlapping calls of a fan-out add up);
+  /// zero if it made none.
+  std::chrono::steady_clock::duration backend_time{};
 };
 
 class exchange_observer {

@@ -35,6 +35,11 @@ void serialize(const response& r, const wire_options& o, std::string& out) {
   append_header(out, "Content-Type", r.content_type);
   for (const auto& h : r.headers)
     append_header(out, h.name, h.value);
+  if (!o.request_id.empty()) {
+    out += "X-Request-Id: ";
+    out += o.request_id;
+    out += "\r\n";
+  }
   out += "Content-Length: ";
   out += std::to_string(r.body.size());
   out += "\r\n";

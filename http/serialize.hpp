@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "actors/response.hpp"
 
@@ -13,6 +14,9 @@ struct wire_options {
   unsigned version = 11; // 10 or 11
   bool keep_alive = true;
   bool head = false; // headers only, Content-Length of the full body
+  /// Sent as X-Request-Id unless empty; must be header-safe already
+  /// (http/request_id.hpp), so it is written as is.
+  std::string_view request_id;
 };
 
 /// Replaces `out` with the response on the wire. CR, LF and NUL in header

@@ -12,6 +12,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/reply_handle.hpp"
+#include "http/request_id.hpp"
 #include "http/serialize.hpp"
 #include "http/target.hpp"
 
@@ -128,6 +129,15 @@ response parse_error_response(const beast::error_code& ec, std::string_view head
   return response::error(400, "malformed request: " + ec.message());
 }
 
+std::string peer_text(const socket_type& sock) {
+  beast::error_code ec;
+  auto ep = sock.remote_endpoint(ec);
+  if (ec)
+    return {};
+  auto ip = ep.address().to_string();
+  return (ep.address().is_v6() ? "[" + ip + "]" : ip) + ":" + std::to_string(ep.port());
+}
+
 } // namespace
 
 // ---- session ------------------------------------------------------------------
@@ -139,6 +149,9 @@ session::session(socket_type&& socket, const server_options& opts,
     : stream_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
       registry_(std::move(registry)), observers_(std::move(observers)),
       deadline_timer_(stream_.get_executor()) {
+  // Once per connection, and only for someone who reads it.
+  if (!observers_->empty())
+    client_ = peer_text(stream_.socket());
   for (const auto& o : *observers_)
     o->on_connection_open();
 }
@@ -199,6 +212,8 @@ void session::on_first_bytes(beast::error_code ec, std::size_t n) {
 void session::do_read_head() {
   started_ = std::chrono::steady_clock::now();
   route_ = {};
+  request_id_.clear();
+  backend_time_.reset();
   stream_.expires_after(opts_.read_timeout);
   head_scanned_ = 0;
   line_start_ = 0;
@@ -365,6 +380,7 @@ void session::dispatch() {
   close_after_write_ = false;
   version_ = msg.version();
   head_ = msg.method() == bhttp::verb::head;
+  assign_request_id();
 
   request req;
   req.method = to_method(msg.method());
@@ -394,6 +410,11 @@ void session::dispatch() {
     req.headers.push_back({std::string(f.name_string()), std::string(f.value())});
   req.body = std::move(msg.body());
   req.deadline = deadline::after(opts_.request_timeout);
+  req.id = request_id_;
+  if (!observers_->empty()) {
+    backend_time_ = std::make_shared<backend_timer>();
+    req.backend_time = backend_time_;
+  }
 
   auto seq = ++seq_;
   phase_ = phase::awaiting_reply;
@@ -422,9 +443,10 @@ void session::on_reply(std::uint64_t seq, response r) {
 void session::do_write(const response& r) {
   phase_ = phase::writing;
   status_ = r.status;
+  assign_request_id();
   bool keep = keep_alive_ && !close_after_write_ && !draining_ && !registry_->draining();
   close_after_write_ = !keep;
-  serialize(r, wire_options{version_, keep, head_}, out_);
+  serialize(r, wire_options{version_, keep, head_, request_id_}, out_);
   stream_.expires_after(opts_.write_timeout);
   net::async_write(stream_, net::buffer(out_),
                    beast::bind_front_handler(&session::on_write, shared_from_this()));
@@ -450,8 +472,29 @@ void session::report(std::size_t bytes_out) {
   x.bytes_out = bytes_out;
   x.started = started_;
   x.duration = std::chrono::steady_clock::now() - started_;
+  x.request_id = request_id_;
+  x.client = client_;
+  if (backend_time_)
+    x.backend_time = backend_time_->total();
   for (const auto& o : *observers_)
     o->on_exchange(x);
+}
+
+// The client's X-Request-Id if its header was parsed and the id is sane,
+// else a new one. Also for answers the session writes itself (400, 431,
+// 504), so that every response carries one.
+void session::assign_request_id() {
+  if (!request_id_.empty())
+    return;
+  if (parser_ && parser_->is_header_done()) {
+    const auto& msg = parser_->get();
+    auto given = msg.find("X-Request-Id");
+    if (given != msg.end() && sane_request_id(given->value())) {
+      request_id_.assign(given->value());
+      return;
+    }
+  }
+  generate_request_id(request_id_);
 }
 
 void session::do_close() {

@@ -23,6 +23,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "actors/backend_timer.hpp"
 #include "actors/response.hpp"
 #include "http/exchange.hpp"
 #include "http/route_table.hpp"
@@ -104,6 +105,7 @@ private:
   void do_write(const response& r);
   void on_write(beast::error_code ec, std::size_t n);
   void report(std::size_t bytes_out);
+  void assign_request_id();
   void do_close();
   void do_linger();
   void finish_close();
@@ -133,6 +135,11 @@ private:
   std::chrono::steady_clock::time_point started_{};
   std::string_view route_; // points into *routes_
   unsigned status_ = 0;
+  // Set once per request (by dispatch, or by do_write for an answer the
+  // session gives itself); the capacity is reused across requests.
+  std::string request_id_;
+  std::string client_;                          // the peer's address, only if there are observers
+  std::shared_ptr<backend_timer> backend_time_; // only if there are observers
 };
 
 } // namespace actorgate::http

@@ -8,7 +8,7 @@
 //
 //   auto pool = rpc::spawn_typed_pool<ComputeClient>(sys, opts, server.host());
 //   ...inside a route actor:
-//   pool.call(self, req.deadline, [msg](ComputeClient& c) {
+//   pool.call(self, req, [msg](ComputeClient& c) {   // bounded by req.deadline
 //         std::string r;
 //         c.echo(r, msg);
 //         return r;
@@ -17,6 +17,7 @@
 //           [h](caf::error& e) { h.answer(error_response(e)); });
 #pragma once
 
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -27,8 +28,10 @@
 #include <caf/make_message.hpp>
 #include <caf/unit.hpp>
 
+#include "actors/backend_timer.hpp"
 #include "actors/deadline.hpp"
 #include "actors/hosted_actor.hpp"
+#include "actors/request.hpp"
 #include "rpc/connection.hpp"
 #include "rpc/pool.hpp"
 
@@ -38,10 +41,15 @@ namespace actorgate::rpc {
 using call_atom = caf::atom_constant<caf::atom("ag_call")>;
 
 /// A job that builds a `Client` on the worker's connection and calls `f` on
-/// it; a void `f` answers caf::unit.
-template <class Client, class F> job make_job(deadline due, F f, bool idempotent = false) {
-  return job{[f = std::move(f)](connection& conn) {
+/// it; a void `f` answers caf::unit. The time `f` takes is added to `timer`
+/// if there is one: the backend's share of a request, without the queue.
+/// An `idempotent` job may be retried after it may have reached the backend.
+template <class Client, class F>
+job make_job(deadline due, F f, std::shared_ptr<backend_timer> timer = nullptr,
+             bool idempotent = false) {
+  return job{[f = std::move(f), timer = std::move(timer)](connection& conn) {
                Client client{conn.protocol()};
+               backend_timer::scope timed{timer.get()};
                if constexpr (std::is_void_v<decltype(f(client))>) {
                  f(client);
                  return caf::make_message(caf::unit);
@@ -74,12 +82,24 @@ public:
                          make_job<Client>(due, std::move(f)));
   }
 
-  /// The same for a call that is safe to repeat: on a broken connection or a
-  /// call timeout the pool may retry it on another endpoint.
+  /// The same, on behalf of `req`: bounded by req.deadline, and the call's
+  /// time is added to the request's backend time (see the access log).
+  template <class F> auto call(caf::event_based_actor* self, const request& req, F f) const {
+    return self->request(pool_, caf::infinite, call_atom::value,
+                         make_job<Client>(req.deadline, std::move(f), req.backend_time));
+  }
+
+  /// Either of the above for a call that is safe to repeat: after a broken
+  /// connection or a call timeout the pool may retry it on another endpoint.
   template <class F>
   auto call(caf::event_based_actor* self, deadline due, idempotent_t, F f) const {
     return self->request(pool_, caf::infinite, call_atom::value,
-                         make_job<Client>(due, std::move(f), true));
+                         make_job<Client>(due, std::move(f), nullptr, true));
+  }
+  template <class F>
+  auto call(caf::event_based_actor* self, const request& req, idempotent_t, F f) const {
+    return self->request(pool_, caf::infinite, call_atom::value,
+                         make_job<Client>(req.deadline, std::move(f), req.backend_time, true));
   }
 
   const caf::actor& actor() const { return pool_; }

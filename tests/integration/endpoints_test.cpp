@@ -110,7 +110,7 @@ struct pool_fixture {
     caf::scoped_actor self{sys};
     std::variant<std::int64_t, unsigned> out = 0u;
     auto job = rpc::make_job<ComputeClient>(
-        deadline::after(20s), [us](ComputeClient& c) { return c.work(us); }, idempotent);
+        deadline::after(20s), [us](ComputeClient& c) { return c.work(us); }, nullptr, idempotent);
     self->request(pool.actor(), caf::infinite, rpc::call_atom::value, std::move(job))
         .receive([&](std::int64_t sum) { out = sum; },
                  [&](caf::error& e) { out = error_response(e).status; });
@@ -270,7 +270,7 @@ TEST_CASE("a connection the backend never serves is reported as thread exhaustio
   backend_process backend{{"--compute-server.threads=2"}};
   gateway_process gateway{
       backend.port,
-      {"--backend.pool-size=3", "--backend.call-timeout=1500ms", "--backend.retries=0"},
+      {"--backend.pool-size=3", "--backend.call-timeout=3s", "--backend.retries=0"},
       true};
   // One warm connection, then three calls at once: the backend's two threads
   // serve two connections; the third connection is accepted and never read.
@@ -278,7 +278,7 @@ TEST_CASE("a connection the backend never serves is reported as thread exhaustio
   std::vector<std::future<http_reply>> calls;
   for (int i = 0; i < 3; ++i)
     calls.push_back(
-        std::async(std::launch::async, [&] { return http_get(gateway.port, "/work?us=50000"); }));
+        std::async(std::launch::async, [&] { return http_get(gateway.port, "/work?us=200000"); }));
   int ok = 0, exhausted = 0;
   for (auto& f : calls) {
     auto r = f.get();

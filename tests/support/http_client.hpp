@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace actorgate::test {
 
@@ -22,9 +24,11 @@ class http_client {
 public:
   explicit http_client(std::uint16_t port);
   ~http_client();
-  /// Sends one request and reads the reply. Throws on a transport error.
+  /// Sends one request (with `headers` besides Host) and reads the reply.
+  /// Throws on a transport error.
   http_reply request(const std::string& method, const std::string& target,
-                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                     std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                     const std::vector<std::pair<std::string, std::string>>& headers = {});
   http_reply get(const std::string& target) { return request("GET", target); }
 
 private:

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include <unistd.h>
@@ -124,6 +127,10 @@ TEST_CASE("config: the shipped file states the built-in defaults") {
   CHECK(x.send_timeout == y.send_timeout);
   CHECK(x.max_string_bytes == y.max_string_bytes);
   CHECK(x.max_container_items == y.max_container_items);
+  CHECK(a.health_path == b.health_path);
+  CHECK(a.access_log.target == b.access_log.target);
+  CHECK(a.access_log.format == b.access_log.format);
+  CHECK(a.access_log.queue_lines == b.access_log.queue_lines);
 }
 
 TEST_CASE("config: extra pool and server groups for a user's own backends") {
@@ -201,4 +208,109 @@ TEST_CASE("config: --help lists every option with its default") {
         "(default: 5s)", "--backend.pool-size=<integer>", "--backend.transport=<string>",
         "(default: \"framed\")", "--compute-server.threads=<integer>", "(default: 16)"})
     CHECK_MESSAGE(help.find(line) != std::string::npos, line);
+}
+
+namespace {
+
+// "group.key" -> value text, for every key=value line under a [group].
+std::map<std::string, std::string> ini_entries(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::istringstream in{text};
+  std::string line, group;
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_match(line, m, std::regex(R"(\[([a-z-]+)\])")))
+      group = m[1];
+    else if (std::regex_match(line, m, std::regex(R"(([a-z-]+)=(.*))")))
+      out[group + "." + m[1].str()] = m[2];
+  }
+  return out;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in{path};
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string dump(app_config& cfg, std::vector<std::string> args) {
+  std::ostringstream err;
+  REQUIRE_FALSE(cfg.load(std::move(args), "test", err));
+  return cfg.dump_text("test");
+}
+
+} // namespace
+
+TEST_CASE("config: the dump loads back to the same text with command line values in it") {
+  app_config first;
+  auto text =
+      dump(first, {"--config-file=/dev/null", "--http.port=1234",
+                   "--log.access-log=/tmp/a \"quoted\" \\ log", "--compute-server.recv-timeout=60s",
+                   "--http.health-path=", "--scheduler.max-threads=3"});
+  auto entries = ini_entries(text);
+  CHECK(entries["http.port"] == "1234");
+  CHECK(entries["http.health-path"] == "\"\"");
+  CHECK(entries["scheduler.max-threads"] == "3");
+  auto path = write_file(text);
+  app_config second;
+  CHECK(dump(second, {"--config-file=" + path}) == text);
+  CHECK(second.gateway().access_log.target == "/tmp/a \"quoted\" \\ log");
+  CHECK(second.gateway().http.port == 1234);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("config: the dump covers the extra pool and server groups") {
+  app_config cfg{{"kv"}, {"kv-server"}};
+  auto entries = ini_entries(dump(cfg, {"--config-file=/dev/null", "--kv.port=7001"}));
+  CHECK(entries["kv.port"] == "7001");
+  for (const auto& [key, value] : entries) {
+    auto group = key.substr(0, key.find('.'));
+    auto name = key.substr(key.find('.') + 1);
+    if (group == "backend")
+      CHECK_MESSAGE(entries.count("kv." + name) == 1, key);
+    if (group == "compute-server")
+      CHECK_MESSAGE(entries.count("kv-server." + name) == 1, key);
+  }
+}
+
+TEST_CASE("config: the shipped file lists every option and --help documents each") {
+  app_config builtin{{"kv"}, {"kv-server"}};
+  auto dumped = ini_entries(dump(builtin, {"--config-file=/dev/null"}));
+  auto shipped = ini_entries(read_text(ACTORGATE_SOURCE_DIR "/config/actorgate.ini"));
+  auto help = builtin.help_text("test");
+  std::set<std::string> documented;
+  for (const auto& [key, value] : dumped) {
+    // "  --group.key=<type>   meaning (default: value)" on one line.
+    auto at = help.find("--" + key + "=<");
+    REQUIRE_MESSAGE(at != std::string::npos, key);
+    auto line = help.substr(at, help.find('\n', at) - at);
+    CHECK_MESSAGE(std::regex_search(line, std::regex(R"(=<(integer|string|duration)>)")), line);
+    CHECK_MESSAGE(line.find("(default: ") != std::string::npos, line);
+    auto group = key.substr(0, key.find('.'));
+    if (group != "kv" && group != "kv-server")
+      CHECK_MESSAGE(shipped.count(key) == 1, key << " is missing from config/actorgate.ini");
+  }
+  for (const auto& [key, value] : shipped)
+    if (key.rfind("scheduler.", 0) != 0)
+      CHECK_MESSAGE(dumped.count(key) == 1, key << " in config/actorgate.ini is not an option");
+  CHECK(help.find("--dump-config") != std::string::npos);
+}
+
+TEST_CASE("config: health-path and access-log may be empty and are checked") {
+  app_config cfg;
+  std::ostringstream err;
+  REQUIRE_FALSE(cfg.load({"--config-file=/dev/null", "--http.health-path=", "--log.access-log=",
+                          "--log.access-log-format=plain"},
+                         "test", err));
+  CHECK(cfg.gateway().health_path.empty());
+  CHECK(cfg.gateway().access_log.target.empty());
+  CHECK(cfg.gateway().access_log.format == actorgate::apps::access_log_format::plain);
+  check_rejected(load({"--config-file=/dev/null", "--http.health-path=health"}),
+                 "http.health-path");
+  check_rejected(load({"--config-file=/dev/null", "--log.access-log-format=xml"}),
+                 "log.access-log-format");
+  check_rejected(load({"--config-file=/dev/null", "--log.access-log-queue=0"}),
+                 "log.access-log-queue");
+  check_rejected(load({"--config-file=" + write_file("[log]\naccess-log=stdout\n")}), "line 2");
 }
