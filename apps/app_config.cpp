@@ -15,7 +15,7 @@
 
 namespace actorgate::apps {
 
-enum class kind { integer, text, duration };
+enum class kind { integer, text, duration, boolean };
 
 // One option of ours: where it lives, its type, default, limits and help.
 struct spec {
@@ -27,6 +27,8 @@ struct spec {
   std::int64_t min = 0;
   std::int64_t max = 0;
   std::vector<std::string> choices = {};
+  /// For text: whether "" is a valid value (it means "off").
+  bool may_be_empty = false;
 
   std::string key() const { return group + "." + name; }
 };
@@ -81,6 +83,10 @@ std::vector<spec> http_specs() {
        "deadline of each request; past it the client gets 504", 1, max_ms},
       {"http", "shutdown-grace", kind::duration, duration_text(g.shutdown_grace),
        "on SIGTERM/SIGINT, how long requests in flight may take to finish", 0, max_ms},
+      {"http", "metrics", kind::boolean, g.metrics.enabled ? "true" : "false",
+       "count requests and serve Prometheus metrics at http.metrics-path"},
+      {"http", "metrics-path", kind::text, quoted(g.metrics.path),
+       "path of the metrics route (must start with '/')"},
   };
 }
 
@@ -152,6 +158,8 @@ const char* type_word(kind k) {
     return "string";
   case kind::duration:
     return "duration";
+  case kind::boolean:
+    return "boolean";
   }
   return "value";
 }
@@ -192,6 +200,8 @@ std::string type_hint(const std::vector<spec>& all, const caf::config_option& op
       return "a quoted string";
     case kind::duration:
       return "a duration such as 500ms or 5s";
+    case kind::boolean:
+      return "true or false";
     }
   }
   auto type = str(opt.type_name());
@@ -225,6 +235,9 @@ app_config::app_config(const std::vector<std::string>& pools,
       break;
     case kind::duration:
       add.add<caf::timespan>(s.name, s.help);
+      break;
+    case kind::boolean:
+      add.add<bool>(s.name, s.help);
       break;
     }
   }
@@ -266,6 +279,12 @@ std::optional<std::string> app_config::check_argument(const std::string& arg) co
       return std::nullopt;
     return "option '--" + name + "' needs a value: --" + name + "=...";
   }
+  if (opt->is_flag()) {
+    auto v = arg.substr(eq + 1);
+    if (v == "true" || v == "false")
+      return std::nullopt;
+    return "option '--" + name + "' must be true or false, got '" + v + "'";
+  }
   auto parsed = opt->parse(arg.substr(eq + 1));
   if (!parsed)
     return "option '--" + name + "' must be " + type_hint(*specs_, *opt) + ", got '" +
@@ -298,7 +317,7 @@ std::optional<std::string> app_config::check_ranges() const {
       auto v = caf::get_if<std::string>(&content, key);
       if (!v)
         break;
-      if (v->empty())
+      if (v->empty() && !s.may_be_empty)
         return "'" + key + "' must not be empty";
       if (!s.choices.empty() &&
           std::find(s.choices.begin(), s.choices.end(), *v) == s.choices.end()) {
@@ -309,8 +328,13 @@ std::optional<std::string> app_config::check_ranges() const {
       }
       break;
     }
+    case kind::boolean:
+      break; // the type check was all
     }
   }
+  auto path = caf::get_or(content, "http.metrics-path", std::string{"/"});
+  if (path.front() != '/')
+    return "'http.metrics-path' is \"" + path + "\", must start with '/'";
   auto lo = caf::get_or(content, "backend.backoff-initial", caf::timespan{0});
   auto hi = caf::get_or(content, "backend.backoff-max", caf::timespan{0});
   if (lo.count() > 0 && hi.count() > 0 && lo > hi)
@@ -385,6 +409,22 @@ std::optional<int> app_config::load(std::vector<std::string> args, const char* p
       return 2;
     }
   }
+  // CAF 0.17 takes a boolean on the command line only as a bare flag
+  // (--http.metrics): --key=true/false is set after CAF's parse instead.
+  std::vector<std::pair<std::string, bool>> flags;
+  args.erase(std::remove_if(args.begin(), args.end(),
+                            [&](const std::string& a) {
+                              auto eq = a.find('=');
+                              if (a.rfind("--", 0) != 0 || eq == std::string::npos)
+                                return false;
+                              auto key = a.substr(2, eq - 2);
+                              auto opt = custom_options_.qualified_name_lookup(key);
+                              if (opt == nullptr || !opt->is_flag())
+                                return false;
+                              flags.emplace_back(key, a.substr(eq + 1) == "true");
+                              return true;
+                            }),
+             args.end());
   // CAF reads the file without options and would otherwise silently skip a
   // value of the wrong type; both were checked above, so this parse loads.
   std::ifstream in{file};
@@ -394,6 +434,8 @@ std::optional<int> app_config::load(std::vector<std::string> args, const char* p
     err << program << ": " << render(parse_err) << "\n";
     return 2;
   }
+  for (const auto& [key, value] : flags)
+    caf::put(content, key, value);
   if (!remainder.empty()) {
     err << program << ": unexpected argument '" << remainder.front() << "'\n";
     return 2;
@@ -441,6 +483,8 @@ gateway_settings app_config::gateway() const {
   h.write_timeout = ms(c, "http.write-timeout", h.write_timeout);
   h.request_timeout = ms(c, "http.request-timeout", h.request_timeout);
   g.shutdown_grace = ms(c, "http.shutdown-grace", g.shutdown_grace);
+  g.metrics.enabled = caf::get_or(c, "http.metrics", g.metrics.enabled);
+  g.metrics.path = caf::get_or(c, "http.metrics-path", g.metrics.path);
   g.pool = pool("backend");
   return g;
 }

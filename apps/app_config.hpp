@@ -23,8 +23,16 @@
 
 namespace actorgate::apps {
 
+/// What the gateway serves about itself ([http] metrics, metrics-path).
+struct metrics_settings {
+  /// Count requests and serve them at `path` (Prometheus text format).
+  bool enabled = true;
+  std::string path = "/metrics";
+};
+
 struct gateway_settings {
   http::server_options http;
+  metrics_settings metrics;
   rpc::pool_options pool;
   std::chrono::milliseconds shutdown_grace{10'000};
 };

@@ -39,11 +39,47 @@ caf::actor gateway::keep(caf::actor a) {
 
 void gateway::route(method m, std::string_view pattern, caf::actor target) {
   routes_->add(m, pattern, std::move(target));
+  patterns_.emplace_back(pattern);
+}
+
+void gateway::list_pool(const std::shared_ptr<rpc::pool_stats>& stats) {
+  for (const auto& p : pool_stats_)
+    if (p == stats)
+      return; // two pools given the same options share one stats object
+  // The name is the metrics' pool label: it must tell pools apart.
+  auto taken = [this](const std::string& name) {
+    for (const auto& p : pool_stats_)
+      if (p->name == name)
+        return true;
+    return false;
+  };
+  auto base = stats->name.empty() ? std::string{"pool"} : stats->name;
+  auto name = base;
+  for (int n = 2; taken(name); ++n)
+    name = base + "-" + std::to_string(n);
+  stats->name = name;
+  pool_stats_.push_back(stats);
+}
+
+void gateway::add_metrics() {
+  if (!settings_.metrics.enabled)
+    return;
+  // Every route is known by now (the table is immutable once served), so
+  // the observer sizes its per-route counters once, the metrics route's own
+  // pattern included.
+  auto patterns = patterns_;
+  patterns.push_back(settings_.metrics.path);
+  metrics_ = std::make_shared<metrics::registry>(std::move(patterns), pool_stats_);
+  // Hosted: a scrape renders a few KB, too little to be worth a thread hand-off.
+  route(method::get, settings_.metrics.path,
+        hosted(metrics::metrics_route, std::shared_ptr<const metrics::registry>(metrics_)));
+  server_->observe(metrics_->observer());
 }
 
 int gateway::run() {
   int rc = 0;
   try {
+    add_metrics();
     auto port = server_->start(routes_);
     const auto& t = settings_.pool.worker.target;
     std::cout << program_ << " listening on http://" << settings_.http.address << ":" << port
@@ -56,6 +92,10 @@ int gateway::run() {
     auto cut = server_->shutdown(settings_.shutdown_grace);
     std::cout << program_ << ": drained (" << cut << " connections cut at the deadline)"
               << std::endl;
+  } catch (const std::invalid_argument& e) {
+    // Only the metrics route is added here: its path clashes with a route.
+    std::cerr << program_ << ": http.metrics-path: " << e.what() << std::endl;
+    rc = 2;
   } catch (const std::exception& e) {
     std::cerr << program_ << ": cannot listen on " << settings_.http.address << ":"
               << settings_.http.port << ": " << e.what() << std::endl;

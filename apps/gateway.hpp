@@ -1,7 +1,9 @@
 // gateway: one object that wires a gateway from the config file and command
 // line: the actor system, the HTTP server, backend pools, route actors and
 // their routes, and the shutdown on SIGTERM/SIGINT. The shipped
-// actorgate-server is built with it (apps/gateway_main.cpp).
+// actorgate-server is built with it (apps/gateway_main.cpp). Unless
+// [http] metrics=false, run() also serves GET [http] metrics-path
+// (Prometheus metrics of every route, pool and the process).
 //
 //   int main(int argc, char** argv) {
 //     actorgate::apps::gateway gw{argc, argv, "my-gateway"};
@@ -28,6 +30,7 @@
 #include "apps/app_config.hpp"
 #include "http/route_table.hpp"
 #include "http/server.hpp"
+#include "metrics/registry.hpp"
 #include "rpc/typed_pool.hpp"
 
 namespace actorgate::apps {
@@ -75,7 +78,7 @@ public:
   template <class Client> rpc::typed_pool<Client> pool(rpc::pool_options opts) {
     if (!opts.stats)
       opts.stats = std::make_shared<rpc::pool_stats>();
-    pool_stats_.push_back(opts.stats);
+    list_pool(opts.stats);
     auto p = rpc::spawn_typed_pool<Client>(*sys_, opts, io());
     keep(p.actor());
     return p;
@@ -90,6 +93,10 @@ public:
   /// Throws std::invalid_argument for a malformed or conflicting pattern.
   void route(method m, std::string_view pattern, caf::actor target);
 
+  /// The metrics of this gateway (nullptr with [http] metrics=false, and
+  /// before run()). run() registers its route and observer.
+  std::shared_ptr<const metrics::registry> metrics() const { return metrics_; }
+
   /// Listens, prints where, serves until SIGTERM/SIGINT, then drains the
   /// connections (http.shutdown-grace), ends the actors and returns the
   /// process's exit code.
@@ -97,6 +104,8 @@ public:
 
 private:
   caf::actor keep(caf::actor a);
+  void add_metrics();
+  void list_pool(const std::shared_ptr<rpc::pool_stats>& stats);
 
   std::string program_;
   app_config cfg_;
@@ -107,6 +116,9 @@ private:
   std::shared_ptr<http::route_table> routes_ = std::make_shared<http::route_table>();
   std::vector<caf::actor> actors_;
   std::vector<std::shared_ptr<const rpc::pool_stats>> pool_stats_;
+  /// Every pattern route() added: the metrics' route labels.
+  std::vector<std::string> patterns_;
+  std::shared_ptr<metrics::registry> metrics_;
 };
 
 } // namespace actorgate::apps

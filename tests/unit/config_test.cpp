@@ -60,6 +60,23 @@ TEST_CASE("config: command line values are read into typed settings") {
   CHECK(g.pool.worker.target.transport == actorgate::rpc::transport_kind::buffered);
   CHECK(g.http.idle_timeout == std::chrono::seconds(30)); // default kept
   CHECK(cfg.backend().threads == 5);
+  CHECK(g.metrics.enabled); // default kept
+}
+
+TEST_CASE("config: metrics switch and path") {
+  app_config cfg;
+  std::ostringstream err;
+  REQUIRE_FALSE(cfg.load(
+      {"--config-file=/dev/null", "--http.metrics=false", "--http.metrics-path=/stats/prom"},
+      "test", err));
+  CHECK_FALSE(cfg.gateway().metrics.enabled);
+  CHECK(cfg.gateway().metrics.path == "/stats/prom");
+  auto path = write_file("[http]\nmetrics=false\n");
+  app_config from_file;
+  REQUIRE_FALSE(from_file.load({"--config-file=" + path}, "test", err));
+  CHECK_FALSE(from_file.gateway().metrics.enabled);
+  std::remove(path.c_str());
+  check_rejected(load({"--config-file=" + write_file("[http]\nmetrics=1\n")}), "http.metrics");
 }
 
 TEST_CASE("config: file values and the command line overrides the file") {
@@ -105,6 +122,8 @@ TEST_CASE("config: the shipped file states the built-in defaults") {
   CHECK(a.http.write_timeout == b.http.write_timeout);
   CHECK(a.http.request_timeout == b.http.request_timeout);
   CHECK(a.shutdown_grace == b.shutdown_grace);
+  CHECK(a.metrics.enabled == b.metrics.enabled);
+  CHECK(a.metrics.path == b.metrics.path);
   CHECK(a.pool.workers == b.pool.workers);
   CHECK(a.pool.queue_limit == b.pool.queue_limit);
   CHECK(a.pool.worker.target.host == b.pool.worker.target.host);
@@ -151,6 +170,10 @@ TEST_CASE("config: bad command line options are one line and exit code 2") {
       load({"--config-file=/dev/null", "--backend.backoff-initial=2s", "--backend.backoff-max=1s"}),
       "backend.backoff-initial");
   check_rejected(load({"--config-file=/dev/null", "stray"}), "stray");
+  check_rejected(load({"--config-file=/dev/null", "--http.metrics=maybe"}), "http.metrics");
+  check_rejected(load({"--config-file=/dev/null", "--http.metrics-path=metrics"}),
+                 "http.metrics-path");
+  check_rejected(load({"--config-file=/dev/null", "--http.metrics-path="}), "http.metrics-path");
 }
 
 TEST_CASE("config: bad file contents are one line naming the key exit code 2") {
