@@ -1,10 +1,15 @@
 // /metrics through the whole pipeline: the real backend and gateway, exact
-// counts after known traffic and promtool's verdict on the real output.
+// counts after known traffic, promtool's verdict on the real output, and a
+// real Prometheus server scraping the gateway.
 #include <doctest/doctest.h>
+
+#include <signal.h>
 
 #include <chrono>
 #include <string>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/support/exposition.hpp"
 #include "tests/support/http_client.hpp"
@@ -159,4 +164,72 @@ TEST_CASE("metrics: promtool check metrics accepts the real output") {
   INFO("promtool said: " << r.output);
   CHECK(r.exit_code == 0);
   CHECK(r.output.empty()); // no lint warnings either
+}
+
+TEST_CASE("metrics: a real Prometheus scrapes the gateway") {
+  auto prometheus = required_program("prometheus", "prometheus");
+  backend_process backend;
+  gateway_process gateway{backend.port};
+  {
+    http_client c{gateway.port};
+    for (int i = 0; i < 5; ++i)
+      REQUIRE(c.get("/ping").status == 200);
+  }
+  temp_dir dir{"actorgate-prometheus"};
+  auto target = "127.0.0.1:" + std::to_string(gateway.port);
+  auto config = dir.write("prometheus.yml", "global:\n"
+                                            "  scrape_interval: 1s\n"
+                                            "  evaluation_interval: 1s\n"
+                                            "scrape_configs:\n"
+                                            "  - job_name: actorgate\n"
+                                            "    metrics_path: /metrics\n"
+                                            "    static_configs:\n"
+                                            "      - targets: ['" +
+                                                target + "']\n");
+  auto port = free_port();
+  process prom{prometheus,
+               {"--config.file=" + config, "--storage.tsdb.path=" + dir.path() + "/data",
+                "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+               stderr_to::output};
+
+  // /api/v1/query?query=actorgate_http_requests_total{route="/ping"}
+  const std::string query = "/api/v1/query?query=actorgate_http_requests_total"
+                            "%7Broute%3D%22%2Fping%22%7D";
+  nlohmann::json result;
+  auto until = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < until && prom.running()) {
+    try {
+      auto r = http_get(port, query);
+      if (r.status == 200) {
+        auto j = nlohmann::json::parse(r.body);
+        if (j["status"] == "success" && !j["data"]["result"].empty()) {
+          result = j["data"]["result"];
+          break;
+        }
+      }
+    } catch (const std::exception&) {
+      // Not listening yet.
+    }
+    std::this_thread::sleep_for(200ms);
+  }
+  INFO("prometheus output: " << prom.output());
+  REQUIRE_MESSAGE(!result.is_null(), "no series arrived within 30 s");
+  REQUIRE(result.size() == 1);
+  const auto& series = result[0];
+  CHECK(series["metric"]["__name__"] == "actorgate_http_requests_total");
+  CHECK(series["metric"]["job"] == "actorgate");
+  CHECK(series["metric"]["instance"] == target);
+  CHECK(series["metric"]["method"] == "GET");
+  CHECK(series["metric"]["code"] == "2xx");
+  CHECK(series["value"][1] == "5");
+
+  // Prometheus found nothing to complain about in the scrape.
+  auto targets = nlohmann::json::parse(http_get(port, "/api/v1/targets").body);
+  const auto& active = targets["data"]["activeTargets"];
+  REQUIRE(active.size() == 1);
+  CHECK(active[0]["health"] == "up");
+  CHECK(active[0]["lastError"] == "");
+
+  prom.signal(SIGTERM);
+  CHECK(prom.wait(15s) == 0);
 }
