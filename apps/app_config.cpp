@@ -12,6 +12,7 @@
 #include <caf/config_value.hpp>
 #include <caf/pec.hpp>
 #include <caf/settings.hpp>
+#include <nlohmann/json.hpp>
 
 namespace actorgate::apps {
 
@@ -87,6 +88,15 @@ std::vector<spec> http_specs() {
        "count requests and serve Prometheus metrics at http.metrics-path"},
       {"http", "metrics-path", kind::text, quoted(g.metrics.path),
        "path of the metrics route (must start with '/')"},
+      {"http",
+       "admin-path",
+       kind::text,
+       quoted(g.metrics.admin_path),
+       "path of the admin page (charts from the metrics); \"\" = no page",
+       0,
+       0,
+       {},
+       true},
   };
 }
 
@@ -332,9 +342,14 @@ std::optional<std::string> app_config::check_ranges() const {
       break; // the type check was all
     }
   }
-  auto path = caf::get_or(content, "http.metrics-path", std::string{"/"});
-  if (path.front() != '/')
-    return "'http.metrics-path' is \"" + path + "\", must start with '/'";
+  for (const char* key : {"http.metrics-path", "http.admin-path"}) {
+    auto path = caf::get_or(content, key, std::string{});
+    if (!path.empty() && (path.front() != '/' || path == "/"))
+      return "'" + std::string(key) + "' is \"" + path + "\", must start with '/' and name a path";
+  }
+  if (!caf::get_or(content, "http.admin-path", std::string{}).empty() &&
+      !caf::get_or(content, "http.metrics", true))
+    return "'http.admin-path' needs http.metrics=true: the page draws the metrics";
   auto lo = caf::get_or(content, "backend.backoff-initial", caf::timespan{0});
   auto hi = caf::get_or(content, "backend.backoff-max", caf::timespan{0});
   if (lo.count() > 0 && hi.count() > 0 && lo > hi)
@@ -485,8 +500,34 @@ gateway_settings app_config::gateway() const {
   g.shutdown_grace = ms(c, "http.shutdown-grace", g.shutdown_grace);
   g.metrics.enabled = caf::get_or(c, "http.metrics", g.metrics.enabled);
   g.metrics.path = caf::get_or(c, "http.metrics-path", g.metrics.path);
+  g.metrics.admin_path = caf::get_or(c, "http.admin-path", g.metrics.admin_path);
   g.pool = pool("backend");
   return g;
+}
+
+std::string app_config::settings_json() const {
+  auto out = nlohmann::json::object();
+  for (const auto& s : *specs_) {
+    auto key = s.key();
+    auto& v = out[s.group][s.name];
+    switch (s.type) {
+    case kind::integer:
+      v = caf::get_or(content, key, std::stoll(s.fallback));
+      break;
+    case kind::text:
+      v = caf::get_or(content, key, s.fallback.substr(1, s.fallback.size() - 2));
+      break;
+    case kind::duration:
+      v = duration_text(ms(content, key, milliseconds(0)));
+      if (!caf::get_if<caf::timespan>(&content, key))
+        v = s.fallback;
+      break;
+    case kind::boolean:
+      v = caf::get_or(content, key, s.fallback == "true");
+      break;
+    }
+  }
+  return out.dump();
 }
 
 rpc::pool_options app_config::pool(const std::string& group) const {

@@ -8,6 +8,7 @@
 #include <caf/send.hpp>
 
 #include "apps/signals.hpp"
+#include "metrics/admin_page.hpp"
 
 namespace actorgate::apps {
 
@@ -62,17 +63,25 @@ void gateway::list_pool(const std::shared_ptr<rpc::pool_stats>& stats) {
 }
 
 void gateway::add_metrics() {
-  if (!settings_.metrics.enabled)
+  const auto& m = settings_.metrics;
+  if (!m.enabled)
     return;
   // Every route is known by now (the table is immutable once served), so
-  // the observer sizes its per-route counters once, the metrics route's own
-  // pattern included.
+  // the observer sizes its per-route counters once, its own routes included.
   auto patterns = patterns_;
-  patterns.push_back(settings_.metrics.path);
+  patterns.push_back(m.path);
+  std::string config_path = m.admin_path + "/config";
+  if (!m.admin_path.empty())
+    patterns.insert(patterns.end(), {m.admin_path, config_path});
   metrics_ = std::make_shared<metrics::registry>(std::move(patterns), pool_stats_);
   // Hosted: a scrape renders a few KB, too little to be worth a thread hand-off.
-  route(method::get, settings_.metrics.path,
+  route(method::get, m.path,
         hosted(metrics::metrics_route, std::shared_ptr<const metrics::registry>(metrics_)));
+  if (!m.admin_path.empty()) {
+    route(method::get, m.admin_path, hosted(metrics::fixed_route, metrics::admin_page()));
+    route(method::get, config_path,
+          hosted(metrics::fixed_route, response::json(200, cfg_.settings_json())));
+  }
   server_->observe(metrics_->observer());
 }
 
@@ -93,8 +102,8 @@ int gateway::run() {
     std::cout << program_ << ": drained (" << cut << " connections cut at the deadline)"
               << std::endl;
   } catch (const std::invalid_argument& e) {
-    // Only the metrics route is added here: its path clashes with a route.
-    std::cerr << program_ << ": http.metrics-path: " << e.what() << std::endl;
+    // Only the metrics and admin routes are added here: a path clashes.
+    std::cerr << program_ << ": http.metrics-path or http.admin-path: " << e.what() << std::endl;
     rc = 2;
   } catch (const std::exception& e) {
     std::cerr << program_ << ": cannot listen on " << settings_.http.address << ":"

@@ -3,7 +3,8 @@
 // their routes, and the shutdown on SIGTERM/SIGINT. The shipped
 // actorgate-server is built with it (apps/gateway_main.cpp). Unless
 // [http] metrics=false, run() also serves GET [http] metrics-path
-// (Prometheus metrics of every route, pool and the process).
+// (Prometheus metrics of every route, pool and the process) and, if
+// [http] admin-path is set, the admin page there.
 //
 //   int main(int argc, char** argv) {
 //     actorgate::apps::gateway gw{argc, argv, "my-gateway"};

@@ -2,6 +2,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/reply_handle.hpp"
+#include "metrics/admin_page.hpp"
 #include "metrics/process_metrics.hpp"
 
 namespace actorgate::metrics {
@@ -27,6 +28,13 @@ caf::behavior metrics_route(caf::event_based_actor*, std::shared_ptr<const regis
         h.answer(std::move(r));
       },
   };
+}
+
+response admin_page() {
+  response r;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::string(admin_page_html());
+  return r;
 }
 
 caf::behavior fixed_route(caf::event_based_actor*, response r) {

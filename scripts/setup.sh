@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config libcaf-dev libboost-dev libthrift-dev
           thrift-compiler doctest-dev nlohmann-json3-dev curl python3
-          prometheus)  # promtool and the server, for the metrics tests
+          prometheus chromium)  # the metrics tests: promtool, a Prometheus server, a browser
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

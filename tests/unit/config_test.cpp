@@ -7,6 +7,8 @@
 
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "apps/app_config.hpp"
 
 using actorgate::apps::app_config;
@@ -77,6 +79,29 @@ TEST_CASE("config: metrics switch and path") {
   CHECK_FALSE(from_file.gateway().metrics.enabled);
   std::remove(path.c_str());
   check_rejected(load({"--config-file=" + write_file("[http]\nmetrics=1\n")}), "http.metrics");
+  check_rejected(load({"--config-file=/dev/null", "--http.admin-path=admin"}), "http.admin-path");
+  check_rejected(load({"--config-file=/dev/null", "--http.admin-path=/"}), "http.admin-path");
+  check_rejected(
+      load({"--config-file=/dev/null", "--http.admin-path=/admin", "--http.metrics=false"}),
+      "http.admin-path");
+}
+
+TEST_CASE("config: the effective settings as JSON") {
+  app_config cfg;
+  std::ostringstream err;
+  REQUIRE_FALSE(
+      cfg.load({"--config-file=/dev/null", "--http.port=8081", "--http.admin-path=/ops",
+                "--backend.call-timeout=1500ms", "--http.metrics=false", "--http.admin-path=\"\""},
+               "test", err));
+  auto j = nlohmann::json::parse(cfg.settings_json());
+  CHECK(j["http"]["port"] == 8081);
+  CHECK(j["http"]["address"] == "127.0.0.1");
+  CHECK(j["http"]["read-timeout"] == "10s");
+  CHECK(j["http"]["metrics"] == false);
+  CHECK(j["http"]["admin-path"] == "");
+  CHECK(j["backend"]["call-timeout"] == "1500ms");
+  CHECK(j["backend"]["transport"] == "framed");
+  CHECK(j["compute-server"]["threads"] == 16);
 }
 
 TEST_CASE("config: file values and the command line overrides the file") {
@@ -124,6 +149,7 @@ TEST_CASE("config: the shipped file states the built-in defaults") {
   CHECK(a.shutdown_grace == b.shutdown_grace);
   CHECK(a.metrics.enabled == b.metrics.enabled);
   CHECK(a.metrics.path == b.metrics.path);
+  CHECK(a.metrics.admin_path == b.metrics.admin_path);
   CHECK(a.pool.workers == b.pool.workers);
   CHECK(a.pool.queue_limit == b.pool.queue_limit);
   CHECK(a.pool.worker.target.host == b.pool.worker.target.host);
