@@ -11,8 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/hosted_actor.hpp"
+#include "actors/routes.hpp"
+#include "metrics/registry.hpp"
 #include "tests/support/exposition.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/in_process_server.hpp"
 #include "tests/support/process.hpp"
 
 using namespace actorgate::test;
@@ -232,4 +236,27 @@ TEST_CASE("metrics: a real Prometheus scrapes the gateway") {
 
   prom.signal(SIGTERM);
   CHECK(prom.wait(15s) == 0);
+}
+
+TEST_CASE("metrics: a server wired by hand with metrics::registry") {
+  in_process_server fx;
+  auto reg = std::make_shared<actorgate::metrics::registry>(
+      std::vector<std::string>{"/hello", "/metrics"}, actorgate::metrics::pool_list{});
+  fx.server.observe(reg->observer());
+  auto hello = spawn_hosted(fx.sys, fx.server.host(), actorgate::ping_route);
+  auto metrics = spawn_hosted(fx.sys, fx.server.host(), actorgate::metrics::metrics_route,
+                              std::shared_ptr<const actorgate::metrics::registry>(reg));
+  auto routes = std::make_shared<actorgate::http::route_table>();
+  routes->add(actorgate::method::get, "/hello", hello);
+  routes->add(actorgate::method::get, "/metrics", metrics);
+  auto port = fx.server.start(routes);
+  {
+    http_client c{port};
+    CHECK(c.get("/hello").status == 200);
+    auto s = scrape(c);
+    CHECK(s[requests("/hello", "GET", "2xx")] == "1");
+    CHECK(s["actorgate_http_in_flight_requests"] == "1");
+    CHECK(count_series(s, "actorgate_pool_workers") == 0); // no pools, the family alone
+  }
+  fx.finish({hello, metrics});
 }
