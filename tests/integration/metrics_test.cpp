@@ -127,6 +127,23 @@ TEST_CASE("metrics: exact counts by route method and status class through the pi
   CHECK(again[requests("/ping", "GET", "2xx")] == "3");
 }
 
+TEST_CASE("metrics: open and refused connections") {
+  backend_process backend;
+  gateway_process gateway{backend.port, {"--http.max-connections=2"}};
+  http_client c{gateway.port};
+  REQUIRE(c.get("/ping").status == 200); // c's connection is accepted and served
+  raw_connection idle{gateway.port};
+  // The second is open; wait until the gateway has it, then a third is refused.
+  for (auto until = std::chrono::steady_clock::now() + 5s;
+       scrape(c)["actorgate_http_open_connections"] != "2" &&
+       std::chrono::steady_clock::now() < until;)
+    std::this_thread::sleep_for(10ms);
+  CHECK(raw_exchange(gateway.port, "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n", 2s).empty());
+  auto s = scrape(c);
+  CHECK(s["actorgate_http_open_connections"] == "2");
+  CHECK(s["actorgate_http_refused_connections_total"] == "1");
+}
+
 TEST_CASE("metrics: switched off or moved by the config") {
   backend_process backend;
   SUBCASE("metrics=false: no route") {
