@@ -12,10 +12,11 @@
 #include <caf/config_value.hpp>
 #include <caf/pec.hpp>
 #include <caf/settings.hpp>
+#include <nlohmann/json.hpp>
 
 namespace actorgate::apps {
 
-enum class kind { integer, text, duration };
+enum class kind { integer, text, duration, boolean };
 
 // One option of ours: where it lives, its type, default, limits and help.
 struct spec {
@@ -27,7 +28,8 @@ struct spec {
   std::int64_t min = 0;
   std::int64_t max = 0;
   std::vector<std::string> choices = {};
-  bool may_be_empty = false; // a text whose "" means "off"
+  /// For text: whether "" is a valid value (it means "off").
+  bool may_be_empty = false;
 
   std::string key() const { return group + "." + name; }
 };
@@ -93,6 +95,19 @@ std::vector<spec> http_specs() {
        kind::text,
        quoted(g.health_path),
        "GET here answers 200 {\"status\":\"ok\"} while the process runs; \"\" disables",
+       0,
+       0,
+       {},
+       true},
+      {"http", "metrics", kind::boolean, g.metrics.enabled ? "true" : "false",
+       "count requests and serve Prometheus metrics at http.metrics-path"},
+      {"http", "metrics-path", kind::text, quoted(g.metrics.path),
+       "path of the metrics route (must start with '/')"},
+      {"http",
+       "admin-path",
+       kind::text,
+       quoted(g.metrics.admin_path),
+       "path of the admin page (charts from the metrics); \"\" = no page",
        0,
        0,
        {},
@@ -227,6 +242,8 @@ const char* type_word(kind k) {
     return "string";
   case kind::duration:
     return "duration";
+  case kind::boolean:
+    return "boolean";
   }
   return "value";
 }
@@ -301,6 +318,8 @@ std::string type_hint(const std::vector<spec>& all, const caf::config_option& op
       return "a quoted string";
     case kind::duration:
       return "a duration such as 500ms or 5s";
+    case kind::boolean:
+      return "true or false";
     }
   }
   auto type = str(opt.type_name());
@@ -335,6 +354,9 @@ app_config::app_config(const std::vector<std::string>& pools,
       break;
     case kind::duration:
       add.add<caf::timespan>(s.name, s.help);
+      break;
+    case kind::boolean:
+      add.add<bool>(s.name, s.help);
       break;
     }
   }
@@ -375,6 +397,12 @@ std::optional<std::string> app_config::check_argument(const std::string& arg) co
     if (opt->is_flag())
       return std::nullopt;
     return "option '--" + name + "' needs a value: --" + name + "=...";
+  }
+  if (opt->is_flag()) {
+    auto v = arg.substr(eq + 1);
+    if (v == "true" || v == "false")
+      return std::nullopt;
+    return "option '--" + name + "' must be true or false, got '" + v + "'";
   }
   auto parsed = opt->parse(arg.substr(eq + 1));
   if (!parsed)
@@ -430,8 +458,16 @@ std::optional<std::string> app_config::check_ranges() const {
       }
       break;
     }
+    case kind::boolean:
+      break; // the type check was all
     }
   }
+  for (const char* key : {"http.metrics-path", "http.admin-path"})
+    if (caf::get_or(content, key, std::string{}) == "/")
+      return "'" + std::string(key) + "' is \"/\", must name a path below it";
+  if (!caf::get_or(content, "http.admin-path", std::string{}).empty() &&
+      !caf::get_or(content, "http.metrics", true))
+    return "'http.admin-path' needs http.metrics=true: the page draws the metrics";
   for (const auto& s : *specs_) {
     if (s.name != std::string("backoff-max"))
       continue;
@@ -554,6 +590,22 @@ std::optional<int> app_config::load(std::vector<std::string> args, const char* p
     if (a.back() == '=')
       a += "\"\"";
   }
+  // CAF 0.17 takes a boolean on the command line only as a bare flag
+  // (--http.metrics): --key=true/false is set after CAF's parse instead.
+  std::vector<std::pair<std::string, bool>> flags;
+  args.erase(std::remove_if(args.begin(), args.end(),
+                            [&](const std::string& a) {
+                              auto eq = a.find('=');
+                              if (a.rfind("--", 0) != 0 || eq == std::string::npos)
+                                return false;
+                              auto key = a.substr(2, eq - 2);
+                              auto opt = custom_options_.qualified_name_lookup(key);
+                              if (opt == nullptr || !opt->is_flag())
+                                return false;
+                              flags.emplace_back(key, a.substr(eq + 1) == "true");
+                              return true;
+                            }),
+             args.end());
   // CAF reads the file without options and would otherwise silently skip a
   // value of the wrong type; both were checked above, so this parse loads.
   std::ifstream in{file};
@@ -563,6 +615,8 @@ std::optional<int> app_config::load(std::vector<std::string> args, const char* p
     err << program << ": " << render(parse_err) << "\n";
     return 2;
   }
+  for (const auto& [key, value] : flags)
+    caf::put(content, key, value);
   if (!remainder.empty()) {
     err << program << ": unexpected argument '" << remainder.front() << "'\n";
     return 2;
@@ -618,6 +672,9 @@ gateway_settings app_config::gateway() const {
   h.request_timeout = ms(c, "http.request-timeout", h.request_timeout);
   g.shutdown_grace = ms(c, "http.shutdown-grace", g.shutdown_grace);
   g.ready_path = caf::get_or(c, "http.ready-path", g.ready_path);
+  g.metrics.enabled = caf::get_or(c, "http.metrics", g.metrics.enabled);
+  g.metrics.path = caf::get_or(c, "http.metrics-path", g.metrics.path);
+  g.metrics.admin_path = caf::get_or(c, "http.admin-path", g.metrics.admin_path);
   g.pool = pool("backend");
   // Operations: /health and the access log.
   g.health_path = caf::get_or(c, "http.health-path", g.health_path);
@@ -627,6 +684,31 @@ gateway_settings app_config::gateway() const {
     a.format = *f == "plain" ? access_log_format::plain : access_log_format::json;
   a.queue_lines = integer(c, "log.access-log-queue", a.queue_lines);
   return g;
+}
+
+std::string app_config::settings_json() const {
+  auto out = nlohmann::json::object();
+  for (const auto& s : *specs_) {
+    auto key = s.key();
+    auto& v = out[s.group][s.name];
+    switch (s.type) {
+    case kind::integer:
+      v = caf::get_or(content, key, std::stoll(s.fallback));
+      break;
+    case kind::text:
+      v = caf::get_or(content, key, s.fallback.substr(1, s.fallback.size() - 2));
+      break;
+    case kind::duration:
+      v = duration_text(ms(content, key, milliseconds(0)));
+      if (!caf::get_if<caf::timespan>(&content, key))
+        v = s.fallback;
+      break;
+    case kind::boolean:
+      v = caf::get_or(content, key, s.fallback == "true");
+      break;
+    }
+  }
+  return out.dump();
 }
 
 rpc::pool_options app_config::pool(const std::string& group) const {

@@ -24,8 +24,18 @@
 
 namespace actorgate::apps {
 
+/// What the gateway serves about itself ([http] metrics, metrics-path).
+struct metrics_settings {
+  /// Count requests and serve them at `path` (Prometheus text format).
+  bool enabled = true;
+  std::string path = "/metrics";
+  /// The admin page's path ("" = no page); its config at admin_path + "/config".
+  std::string admin_path;
+};
+
 struct gateway_settings {
   http::server_options http;
+  metrics_settings metrics;
   rpc::pool_options pool;
   std::chrono::milliseconds shutdown_grace{10'000};
   /// GET here answers 200 {"status":"ok"}; empty: no such route.
@@ -65,6 +75,11 @@ public:
   /// A server group's options, e.g. server("compute-server").
   rpc::server_options server(const std::string& group) const;
   const std::string& file_used() const { return file_used_; }
+
+  /// Every option of ours with its effective value, as JSON:
+  /// {"http": {"port": 8080, "read-timeout": "10s", ...}, "backend": {...}}.
+  /// No option holds a secret yet; one that does must be left out here.
+  std::string settings_json() const;
 
   /// Every option of ours with its type, meaning and default.
   std::string help_text(const char* program) const;

@@ -12,6 +12,7 @@
 #include "actors/routes.hpp"
 #include "apps/ready_route.hpp"
 #include "apps/signals.hpp"
+#include "metrics/admin_page.hpp"
 
 namespace actorgate::apps {
 
@@ -64,6 +65,7 @@ caf::actor gateway::keep(caf::actor a) {
 void gateway::route(method m, std::string_view pattern, caf::actor target) {
   routes_->add(m, pattern, std::move(target));
   route_names_.push_back(std::string(to_string(m)) + " " + std::string(pattern));
+  patterns_.emplace_back(pattern);
 }
 
 // Added last, so that a user's own route on the same path wins.
@@ -126,6 +128,53 @@ std::string gateway::startup_summary(std::uint16_t port) {
   return out.str();
 }
 
+std::shared_ptr<rpc::pool_stats> gateway::list_pool(std::shared_ptr<rpc::pool_stats> stats) {
+  bool shared = std::any_of(pool_stats_.begin(), pool_stats_.end(),
+                            [&](const auto& p) { return p == stats; });
+  if (!stats || shared) { // two pools given the same options: one stats each
+    auto fresh = std::make_shared<rpc::pool_stats>();
+    fresh->name = stats ? stats->name : std::string{};
+    stats = fresh;
+  }
+  // The name is the metrics' pool label: it must tell pools apart.
+  auto taken = [this](const std::string& name) {
+    for (const auto& p : pool_stats_)
+      if (p->name == name)
+        return true;
+    return false;
+  };
+  auto base = stats->name.empty() ? std::string{"pool"} : stats->name;
+  auto name = base;
+  for (int n = 2; taken(name); ++n)
+    name = base + "-" + std::to_string(n);
+  stats->name = name;
+  pool_stats_.push_back(stats);
+  return stats;
+}
+
+void gateway::add_metrics() {
+  const auto& m = settings_.metrics;
+  if (!m.enabled)
+    return;
+  // Every route is known by now (the table is immutable once served), so
+  // the observer sizes its per-route counters once, its own routes included.
+  auto patterns = patterns_;
+  patterns.push_back(m.path);
+  std::string config_path = m.admin_path + "/config";
+  if (!m.admin_path.empty())
+    patterns.insert(patterns.end(), {m.admin_path, config_path});
+  metrics_ = std::make_shared<metrics::registry>(std::move(patterns), pool_stats_);
+  // Hosted: a scrape renders a few KB, too little to be worth a thread hand-off.
+  route(method::get, m.path,
+        hosted(metrics::metrics_route, std::shared_ptr<const metrics::registry>(metrics_)));
+  if (!m.admin_path.empty()) {
+    route(method::get, m.admin_path, hosted(metrics::fixed_route, metrics::admin_page()));
+    route(method::get, config_path,
+          hosted(metrics::fixed_route, response::json(200, cfg_.settings_json())));
+  }
+  server_->observe(metrics_->observer());
+}
+
 int gateway::run() {
   int rc = 0;
   try {
@@ -139,6 +188,13 @@ int gateway::run() {
       route(method::get, settings_.ready_path, hosted(ready_route, pool_stats_));
   } catch (const std::invalid_argument& e) {
     std::cerr << program_ << ": http.ready-path: " << e.what() << std::endl;
+    return 2;
+  }
+  try {
+    add_metrics();
+  } catch (const std::invalid_argument& e) {
+    // Only the metrics and admin routes are added here: a path clashes.
+    std::cerr << program_ << ": http.metrics-path or http.admin-path: " << e.what() << std::endl;
     return 2;
   }
   try {

@@ -2,8 +2,11 @@
 // line: the actor system, the HTTP server, backend pools, route actors and
 // their routes, and the shutdown on SIGTERM/SIGINT. The shipped
 // actorgate-server is built with it (apps/gateway_main.cpp). It also adds
-// what operating one needs: GET /health (http.health-path), the access log
-// ([log]), and a summary on stdout at start-up and after the drain.
+// what operating one needs: GET /health (http.health-path), GET /ready
+// (http.ready-path), unless [http] metrics=false GET [http] metrics-path
+// (Prometheus metrics of every route, pool and the process) and, if
+// [http] admin-path is set, the admin page there; the access log ([log]);
+// and a summary on stdout at start-up and after the drain.
 //
 //   int main(int argc, char** argv) {
 //     actorgate::apps::gateway gw{argc, argv, "my-gateway"};
@@ -32,6 +35,7 @@
 #include "apps/app_config.hpp"
 #include "http/route_table.hpp"
 #include "http/server.hpp"
+#include "metrics/registry.hpp"
 #include "rpc/typed_pool.hpp"
 
 namespace actorgate::apps {
@@ -77,9 +81,7 @@ public:
 
   /// A pool of blocking workers for the Thrift client type `Client`.
   template <class Client> rpc::typed_pool<Client> pool(rpc::pool_options opts) {
-    if (!opts.stats)
-      opts.stats = std::make_shared<rpc::pool_stats>();
-    pool_stats_.push_back(opts.stats);
+    opts.stats = list_pool(opts.stats);
     describe_pool(opts);
     auto p = rpc::spawn_typed_pool<Client>(*sys_, opts, io());
     keep(p.actor());
@@ -99,6 +101,10 @@ public:
   /// Throws std::invalid_argument for a malformed or conflicting pattern.
   void route(method m, std::string_view pattern, caf::actor target);
 
+  /// The metrics of this gateway (nullptr with [http] metrics=false, and
+  /// before run()). run() registers its route and observer.
+  std::shared_ptr<const metrics::registry> metrics() const { return metrics_; }
+
   /// Listens, prints where, serves until SIGTERM/SIGINT, then drains the
   /// connections (http.shutdown-grace), ends the actors and returns the
   /// process's exit code.
@@ -109,6 +115,10 @@ private:
 
   caf::actor keep(caf::actor a);
   void add_health_route();
+  void add_metrics();
+  /// The stats object the next pool publishes to: `stats`, or a fresh one if
+  /// it is null or another pool's; its name made unique among the pools.
+  std::shared_ptr<rpc::pool_stats> list_pool(std::shared_ptr<rpc::pool_stats> stats);
   void describe_pool(const rpc::pool_options& opts);
   std::string startup_summary(std::uint16_t port);
 
@@ -127,6 +137,9 @@ private:
   std::vector<std::string> pool_lines_;
   std::shared_ptr<access_log> access_log_;
   std::shared_ptr<answer_count> answered_;
+  /// Every pattern route() added: the metrics' route labels.
+  std::vector<std::string> patterns_;
+  std::shared_ptr<metrics::registry> metrics_;
 };
 
 } // namespace actorgate::apps

@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config libcaf-dev libboost-dev libthrift-dev
-          thrift-compiler doctest-dev nlohmann-json3-dev libspdlog-dev curl python3)
+          thrift-compiler doctest-dev nlohmann-json3-dev libspdlog-dev curl python3
+          prometheus chromium)  # the metrics tests: promtool, a Prometheus server, a browser
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

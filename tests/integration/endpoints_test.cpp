@@ -271,7 +271,7 @@ TEST_CASE("a connection the backend never serves is reported as thread exhaustio
   gateway_process gateway{
       backend.port,
       {"--backend.pool-size=3", "--backend.call-timeout=3s", "--backend.retries=0"},
-      true};
+      stderr_to::output};
   // One warm connection, then three calls at once: the backend's two threads
   // serve two connections; the third connection is accepted and never read.
   REQUIRE(http_get(gateway.port, "/echo?msg=warm").status == 200);

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <string>
 
+#include "tests/support/exposition.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -53,6 +54,15 @@ TEST_CASE("kv example: own service, path parameters, state, fan-out") {
   CHECK(none.body == R"({"key":"nothing","value":null,"echo":"nothing"})");
 
   CHECK(c.request("DELETE", "/kv/colour").status == 405);
+
+  // A gateway of one's own gets /metrics too: its routes and both pools.
+  auto m = parse_exposition(c.get("/metrics").body);
+  CHECK(m["actorgate_http_requests_total{route=\"/visits/:page\",method=\"GET\",code=\"2xx\"}"] ==
+        "3");
+  CHECK(m["actorgate_http_requests_total{route=\"/kv/:key\",method=\"PUT\",code=\"2xx\"}"] == "1");
+  CHECK(m["actorgate_pool_workers{pool=\"kv\"}"] == "2");
+  CHECK(m["actorgate_pool_workers{pool=\"backend\"}"] == "2");
+  CHECK(m["actorgate_pool_calls_total{pool=\"kv\"}"] == "6"); // get, put, get, tokens, 2 summaries
 
   // One backend down: the fan-out answers once, with the error.
   kv_backend.signal(SIGKILL);

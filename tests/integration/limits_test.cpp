@@ -59,7 +59,7 @@ TEST_CASE("a low open-file limit caps the connections and the gateway goes on se
   process gw{"/usr/bin/prlimit",
              {"--nofile=256:256", gateway_binary(), "--config-file=/dev/null", "--http.port=0",
               "--backend.port=" + std::to_string(backend.port), "--backend.pool-size=2"},
-             true};
+             stderr_to::output};
   auto port = gw.wait_for_port();
   REQUIRE(port != 0);
   CHECK(gw.output().find("does not fit the open-file limit (256); serving at most 128") !=

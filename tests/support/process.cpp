@@ -1,13 +1,19 @@
 #include "tests/support/process.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include <doctest/doctest.h>
@@ -17,14 +23,14 @@ extern char** environ;
 
 namespace actorgate::test {
 
-process::process(std::string binary, std::vector<std::string> args, bool merge_stderr) {
+process::process(std::string binary, std::vector<std::string> args, stderr_to err) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  if (merge_stderr)
+  if (err == stderr_to::output)
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
   std::vector<std::string> all{binary};
   all.insert(all.end(), args.begin(), args.end());
@@ -91,6 +97,11 @@ std::optional<std::string> process::wait_for_line(const std::string& marker,
   return found;
 }
 
+bool process::wait_for_eof(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock{mutex_};
+  return changed_.wait_for(lock, timeout, [&] { return eof_; });
+}
+
 std::uint16_t process::wait_for_port(std::chrono::milliseconds timeout) {
   auto line = wait_for_line("listening on", timeout);
   if (!line)
@@ -132,6 +143,79 @@ std::string process::output() {
   return output_;
 }
 
+std::string find_program(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    auto end = dirs.find(':', start);
+    if (end == std::string::npos)
+      end = dirs.size();
+    auto candidate = dirs.substr(start, end - start) + "/" + program;
+    if (end > start && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    start = end + 1;
+  }
+  return {};
+}
+
+command_result run_command(const std::string& binary, std::vector<std::string> args,
+                           const std::string& input_file, std::chrono::milliseconds timeout) {
+  if (!input_file.empty()) {
+    // Through the shell only for the redirection; the arguments are ours.
+    std::string cmd = "exec \"$0\" \"$@\" < \"" + input_file + "\"";
+    args.insert(args.begin(), {"-c", cmd, binary});
+    return run_command("/bin/sh", std::move(args), {}, timeout);
+  }
+  process p{binary, std::move(args), stderr_to::output};
+  command_result r;
+  r.exit_code = p.wait(timeout);
+  if (!r.exit_code)
+    p.signal(SIGKILL);
+  p.wait(std::chrono::seconds(5));
+  p.wait_for_eof(std::chrono::seconds(5));
+  r.output = p.output();
+  return r;
+}
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    throw std::runtime_error("socket failed");
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    ::close(fd);
+    throw std::runtime_error("cannot bind an ephemeral port");
+  }
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+temp_dir::temp_dir(const std::string& prefix) {
+  std::string templ = "/tmp/" + prefix + "-XXXXXX";
+  if (::mkdtemp(templ.data()) == nullptr)
+    throw std::runtime_error("mkdtemp failed");
+  path_ = templ;
+}
+
+temp_dir::~temp_dir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string temp_dir::write(const std::string& name, const std::string& text) const {
+  auto file = path_ + "/" + name;
+  std::ofstream out{file, std::ios::binary};
+  out << text;
+  if (!out)
+    throw std::runtime_error("cannot write " + file);
+  return file;
+}
+
 std::string gateway_binary() {
   return ACTORGATE_SERVER_BIN;
 }
@@ -171,12 +255,12 @@ backend_process::backend_process(std::vector<std::string> extra)
 }
 
 gateway_process::gateway_process(std::uint16_t backend_port, std::vector<std::string> extra,
-                                 bool merge_stderr)
+                                 stderr_to err)
     : proc(gateway_binary(),
            with({"--config-file=/dev/null", "--http.port=0",
                  "--backend.port=" + std::to_string(backend_port), "--backend.pool-size=8"},
                 extra),
-           merge_stderr),
+           err),
       port(proc.wait_for_port()) {
   if (port == 0)
     throw std::runtime_error("gateway did not start: " + proc.output());

@@ -16,11 +16,13 @@
 
 namespace actorgate::test {
 
+/// What a child's stderr is joined to: the test's own (the default, so that
+/// a crash report shows in the test log) or the captured stdout.
+enum class stderr_to { inherit, output };
+
 class process {
 public:
-  /// With `merge_stderr`, stderr joins stdout in output() (for tests that
-  /// check log lines); otherwise it goes to the test's own stderr.
-  process(std::string binary, std::vector<std::string> args, bool merge_stderr = false);
+  process(std::string binary, std::vector<std::string> args, stderr_to err = stderr_to::inherit);
   ~process();
   process(const process&) = delete;
   process& operator=(const process&) = delete;
@@ -30,6 +32,10 @@ public:
                                            std::chrono::milliseconds timeout);
   /// Waits for "listening on ...:PORT" and returns PORT (0 on failure).
   std::uint16_t wait_for_port(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  /// Waits until stdout is closed (the child and any children it left
+  /// behind have exited); false on timeout.
+  bool wait_for_eof(std::chrono::milliseconds timeout);
 
   void signal(int sig);
   /// Waits for exit; returns the exit code, -signal if killed, nullopt on timeout.
@@ -51,6 +57,39 @@ private:
   std::optional<int> exit_code_;
 };
 
+/// The full path of `program` found in PATH, or "" if it is not installed.
+std::string find_program(const std::string& program);
+
+/// Runs `binary` with `args` to its end (at most `timeout`, then SIGKILL),
+/// stdin from `input_file` if given; returns the exit code (as
+/// process::wait) and stdout and stderr together.
+struct command_result {
+  std::optional<int> exit_code;
+  std::string output;
+};
+command_result run_command(const std::string& binary, std::vector<std::string> args,
+                           const std::string& input_file = {},
+                           std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+/// A TCP port on 127.0.0.1 that was free a moment ago, for a child that
+/// cannot pick its own and report it.
+std::uint16_t free_port();
+
+/// A fresh directory under /tmp, removed with everything in it at the end.
+class temp_dir {
+public:
+  explicit temp_dir(const std::string& prefix);
+  ~temp_dir();
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  const std::string& path() const { return path_; }
+  /// Writes `text` to path()/name and returns the file's path.
+  std::string write(const std::string& name, const std::string& text) const;
+
+private:
+  std::string path_;
+};
+
 /// Paths of the binaries under test (set by CMake).
 std::string gateway_binary();
 std::string backend_binary();
@@ -70,7 +109,7 @@ struct backend_process {
 /// A gateway on an ephemeral port, pointed at `backend_port`.
 struct gateway_process {
   gateway_process(std::uint16_t backend_port, std::vector<std::string> extra = {},
-                  bool merge_stderr = false);
+                  stderr_to err = stderr_to::inherit);
   ~gateway_process() { stop_and_check(proc, "actorgate-server"); }
   process proc;
   std::uint16_t port = 0;

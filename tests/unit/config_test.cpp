@@ -10,6 +10,8 @@
 
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "apps/app_config.hpp"
 
 using actorgate::apps::app_config;
@@ -63,6 +65,46 @@ TEST_CASE("config: command line values are read into typed settings") {
   CHECK(g.pool.endpoints.front().transport == actorgate::rpc::transport_kind::buffered);
   CHECK(g.http.idle_timeout == std::chrono::seconds(30)); // default kept
   CHECK(cfg.backend().threads == 5);
+  CHECK(g.metrics.enabled); // default kept
+}
+
+TEST_CASE("config: metrics switch and path") {
+  app_config cfg;
+  std::ostringstream err;
+  REQUIRE_FALSE(cfg.load(
+      {"--config-file=/dev/null", "--http.metrics=false", "--http.metrics-path=/stats/prom"},
+      "test", err));
+  CHECK_FALSE(cfg.gateway().metrics.enabled);
+  CHECK(cfg.gateway().metrics.path == "/stats/prom");
+  auto path = write_file("[http]\nmetrics=false\n");
+  app_config from_file;
+  REQUIRE_FALSE(from_file.load({"--config-file=" + path}, "test", err));
+  CHECK_FALSE(from_file.gateway().metrics.enabled);
+  std::remove(path.c_str());
+  check_rejected(load({"--config-file=" + write_file("[http]\nmetrics=1\n")}), "http.metrics");
+  check_rejected(load({"--config-file=/dev/null", "--http.admin-path=admin"}), "http.admin-path");
+  check_rejected(load({"--config-file=/dev/null", "--http.admin-path=/"}), "http.admin-path");
+  check_rejected(
+      load({"--config-file=/dev/null", "--http.admin-path=/admin", "--http.metrics=false"}),
+      "http.admin-path");
+}
+
+TEST_CASE("config: the effective settings as JSON") {
+  app_config cfg;
+  std::ostringstream err;
+  REQUIRE_FALSE(
+      cfg.load({"--config-file=/dev/null", "--http.port=8081", "--http.admin-path=/ops",
+                "--backend.call-timeout=1500ms", "--http.metrics=false", "--http.admin-path=\"\""},
+               "test", err));
+  auto j = nlohmann::json::parse(cfg.settings_json());
+  CHECK(j["http"]["port"] == 8081);
+  CHECK(j["http"]["address"] == "127.0.0.1");
+  CHECK(j["http"]["read-timeout"] == "10s");
+  CHECK(j["http"]["metrics"] == false);
+  CHECK(j["http"]["admin-path"] == "");
+  CHECK(j["backend"]["call-timeout"] == "1500ms");
+  CHECK(j["backend"]["transport"] == "framed");
+  CHECK(j["compute-server"]["threads"] == 16);
 }
 
 TEST_CASE("config: file values and the command line overrides the file") {
@@ -108,6 +150,9 @@ TEST_CASE("config: the shipped file states the built-in defaults") {
   CHECK(a.http.write_timeout == b.http.write_timeout);
   CHECK(a.http.request_timeout == b.http.request_timeout);
   CHECK(a.shutdown_grace == b.shutdown_grace);
+  CHECK(a.metrics.enabled == b.metrics.enabled);
+  CHECK(a.metrics.path == b.metrics.path);
+  CHECK(a.metrics.admin_path == b.metrics.admin_path);
   CHECK(a.pool.workers == b.pool.workers);
   CHECK(a.pool.queue_limit == b.pool.queue_limit);
   CHECK(a.pool.endpoints.front().host == b.pool.endpoints.front().host);
@@ -184,6 +229,10 @@ TEST_CASE("config: several endpoints share the pool's transport and timeouts") {
   CHECK(p.endpoints[1].transport == actorgate::rpc::transport_kind::buffered);
   CHECK(p.endpoints[1].call_timeout == std::chrono::milliseconds(750));
   CHECK(p.stats->name == "backend");
+  check_rejected(load({"--config-file=/dev/null", "--http.metrics=maybe"}), "http.metrics");
+  check_rejected(load({"--config-file=/dev/null", "--http.metrics-path=metrics"}),
+                 "http.metrics-path");
+  check_rejected(load({"--config-file=/dev/null", "--http.metrics-path="}), "http.metrics-path");
 }
 
 TEST_CASE("config: bad file contents are one line naming the key exit code 2") {
@@ -285,7 +334,8 @@ TEST_CASE("config: the shipped file lists every option and --help documents each
     auto at = help.find("--" + key + "=<");
     REQUIRE_MESSAGE(at != std::string::npos, key);
     auto line = help.substr(at, help.find('\n', at) - at);
-    CHECK_MESSAGE(std::regex_search(line, std::regex(R"(=<(integer|string|duration)>)")), line);
+    CHECK_MESSAGE(std::regex_search(line, std::regex(R"(=<(integer|string|duration|boolean)>)")),
+                  line);
     CHECK_MESSAGE(line.find("(default: ") != std::string::npos, line);
     auto group = key.substr(0, key.find('.'));
     if (group != "kv" && group != "kv-server")
