@@ -320,15 +320,7 @@ public:
   caf::behavior make_behavior() override {
     auto& st = state;
     st.opts = opts_;
-    st.stats = opts_.stats ? opts_.stats : std::make_shared<pool_stats>();
-    st.stats->workers = opts_.workers;
-    st.stats->queue_limit = opts_.queue_limit;
-    st.stats->endpoints.clear();
-    for (const auto& ep : opts_.endpoints) {
-      auto es = std::make_unique<endpoint_stats>();
-      es->address = ep.host + ":" + std::to_string(ep.port);
-      st.stats->endpoints.push_back(std::move(es));
-    }
+    st.stats = opts_.stats;
     st.endpoints.resize(opts_.endpoints.size());
     auto stop = std::make_shared<std::atomic<bool>>(false);
     // However the pool ends, its workers see the flag within a second, even
@@ -361,7 +353,22 @@ caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_ho
     throw std::invalid_argument("a backend pool needs at least one endpoint");
   if (opts.workers == 0)
     throw std::invalid_argument("a backend pool needs at least one worker");
-  return sys.spawn<pool_impl, caf::lazy_init>(host, opts, std::move(domain));
+  // The stats' shape is set here, before any reader (metrics, /ready) can
+  // see the pool; afterwards only the atomics change.
+  auto o = opts;
+  if (!o.stats || !o.stats->endpoints.empty()) {
+    // None given, or one another pool already fills: this pool's are its own.
+    o.stats = std::make_shared<pool_stats>();
+    o.stats->name = opts.stats ? opts.stats->name : std::string{};
+  }
+  o.stats->workers = o.workers;
+  o.stats->queue_limit = o.queue_limit;
+  for (const auto& ep : o.endpoints) {
+    auto es = std::make_unique<endpoint_stats>();
+    es->address = ep.host + ":" + std::to_string(ep.port);
+    o.stats->endpoints.push_back(std::move(es));
+  }
+  return sys.spawn<pool_impl, caf::lazy_init>(host, std::move(o), std::move(domain));
 }
 
 } // namespace actorgate::rpc
