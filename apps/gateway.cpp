@@ -1,6 +1,7 @@
 #include "apps/gateway.hpp"
 
 #include <atomic>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -177,26 +178,24 @@ void gateway::add_metrics() {
 
 int gateway::run() {
   int rc = 0;
-  try {
-    add_health_route();
-  } catch (const std::invalid_argument& e) {
-    std::cerr << program_ << ": http.health-path: " << e.what() << std::endl;
+  // The built-in routes come after the user's: a clash names the option.
+  auto added = [this](const char* keys, const std::function<void()>& add) {
+    try {
+      add();
+      return true;
+    } catch (const std::invalid_argument& e) {
+      std::cerr << program_ << ": " << keys << ": " << e.what() << std::endl;
+      return false;
+    }
+  };
+  if (!added("http.health-path", [this] { add_health_route(); }) ||
+      !added("http.ready-path",
+             [this] {
+               if (!settings_.ready_path.empty())
+                 route(method::get, settings_.ready_path, hosted(ready_route, pool_stats_));
+             }) ||
+      !added("http.metrics-path or http.admin-path", [this] { add_metrics(); }))
     return 2;
-  }
-  try {
-    if (!settings_.ready_path.empty())
-      route(method::get, settings_.ready_path, hosted(ready_route, pool_stats_));
-  } catch (const std::invalid_argument& e) {
-    std::cerr << program_ << ": http.ready-path: " << e.what() << std::endl;
-    return 2;
-  }
-  try {
-    add_metrics();
-  } catch (const std::invalid_argument& e) {
-    // Only the metrics and admin routes are added here: a path clashes.
-    std::cerr << program_ << ": http.metrics-path or http.admin-path: " << e.what() << std::endl;
-    return 2;
-  }
   try {
     auto port = server_->start(routes_);
     // One write: access log lines on stdout cannot land inside the block.

@@ -63,18 +63,6 @@ const char* kind_label(backend_errc e) {
   return "other";
 }
 
-const char* state_label(rpc::endpoint_state s) {
-  switch (s) {
-  case rpc::endpoint_state::healthy:
-    return "healthy";
-  case rpc::endpoint_state::ejected:
-    return "ejected";
-  case rpc::endpoint_state::probing:
-    return "probing";
-  }
-  return "unknown";
-}
-
 void render_pools(text_writer& w, const pool_list& pools) {
   using rpc::endpoint_stats;
   using rpc::pool_stats;
@@ -115,7 +103,7 @@ void render_pools(text_writer& w, const pool_list& pools) {
       auto now = e->state.load(relaxed);
       for (auto s : endpoint_states)
         w.sample("actorgate_pool_endpoint_state",
-                 {{"pool", p->name}, {"endpoint", e->address}, {"state", state_label(s)}},
+                 {{"pool", p->name}, {"endpoint", e->address}, {"state", rpc::to_string(s)}},
                  u64(s == now ? 1 : 0));
     }
 

@@ -23,7 +23,4 @@ void render_pools(text_writer& w, const pool_list& pools);
 /// The `kind` label of a backend error: "overloaded", "shutting_down", ...
 const char* kind_label(backend_errc e);
 
-/// The `state` label of an endpoint's health: "healthy", "ejected", "probing".
-const char* state_label(rpc::endpoint_state s);
-
 } // namespace actorgate::metrics

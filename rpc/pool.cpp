@@ -27,18 +27,6 @@ const char* to_string(balance_kind b) {
   return b == balance_kind::round_robin ? "round-robin" : "least-outstanding";
 }
 
-const char* to_string(endpoint_state s) {
-  switch (s) {
-  case endpoint_state::healthy:
-    return "healthy";
-  case endpoint_state::ejected:
-    return "ejected";
-  case endpoint_state::probing:
-    return "probing";
-  }
-  return "unknown";
-}
-
 namespace {
 
 using probe_atom = caf::atom_constant<caf::atom("ag_probe")>;

@@ -29,7 +29,18 @@ enum class endpoint_state : std::uint8_t {
   probing,
 };
 
-const char* to_string(endpoint_state s);
+/// "healthy", "ejected", "probing": also the metrics' state label.
+inline const char* to_string(endpoint_state s) {
+  switch (s) {
+  case endpoint_state::healthy:
+    return "healthy";
+  case endpoint_state::ejected:
+    return "ejected";
+  case endpoint_state::probing:
+    return "probing";
+  }
+  return "unknown";
+}
 
 struct endpoint_stats {
   /// "host:port"
