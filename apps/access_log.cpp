@@ -231,10 +231,11 @@ void access_log::close() {
   d.flusher.reset();
   d.logger->flush();
   d.dropped_at_close = d.pool->overrun_counter();
-  d.logger.reset();
-  // Queued lines hold the logger; the pool's destructor writes them, then
-  // ends its thread, and the last line's logger takes the sink with it.
+  // Queued lines hold the logger: the pool's destructor writes them and
+  // joins its thread first, so that the logger's last reference is ours.
+  // (Dropped inside the uninstrumented libspdlog, TSan could not order it.)
   d.pool.reset();
+  d.logger.reset();
 }
 
 std::uint64_t access_log::dropped() const {
