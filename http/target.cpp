@@ -14,6 +14,22 @@ int hex_value(char c) {
   return -1;
 }
 
+// A decoded segment may hold '/' (from "%2F"), and a route hands it on whole
+// as a parameter or inside a wildcard: "..%2Fx" would reach an actor as
+// "../x". So a dot segment is refused wherever a slash, plain or encoded,
+// delimits it.
+bool has_dot_segment(std::string_view seg) {
+  for (;;) {
+    auto slash = seg.find('/');
+    auto part = seg.substr(0, slash);
+    if (part == "." || part == "..")
+      return true;
+    if (slash == std::string_view::npos)
+      return false;
+    seg.remove_prefix(slash + 1);
+  }
+}
+
 } // namespace
 
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
@@ -54,7 +70,7 @@ bool parse_target(std::string_view target, parsed_target& out) {
   std::string seg;
   for (auto rest = path.substr(1);;) {
     auto slash = rest.find('/');
-    if (!percent_decode(rest.substr(0, slash), seg, false) || seg == "." || seg == "..")
+    if (!percent_decode(rest.substr(0, slash), seg, false) || has_dot_segment(seg))
       return false;
     out.path += '/';
     out.path += seg;

@@ -21,8 +21,9 @@ struct parsed_target {
 };
 
 /// Parses an origin-form target. Returns false if it is not one, if any part
-/// fails to decode, or if a segment is "." or "..": no route can be reached
-/// by a path it was not registered for.
+/// fails to decode, or if a segment is "." or ".." -- also one that an encoded
+/// slash puts inside a segment ("..%2Fx"): no route can be reached by a path
+/// it was not registered for, and no path parameter carries a dot segment.
 bool parse_target(std::string_view target, parsed_target& out);
 
 } // namespace actorgate::http

@@ -246,6 +246,9 @@ TEST_CASE("own route actors with path parameters and a typed pool through the pi
   auto wrong = c.request("POST", "/echo/x");
   CHECK(wrong.status == 405);
   CHECK(wrong.header("allow") == "GET, HEAD");
+  // Nor can an encoded slash carry a dot segment into a parameter or wildcard.
+  CHECK(http_get(port, "/users/1/files/..%2F..%2Fsecret").status == 400);
+  CHECK(http_get(port, "/echo/..%2Fx").status == 400);
   CHECK(c.get("/users/1/../files/x").status == 400); // the connection closes after it
 
   SUBCASE("a typed pool maps a dead backend to 503") {

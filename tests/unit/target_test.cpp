@@ -79,4 +79,15 @@ TEST_CASE("request paths split into segments before decoding") {
     CHECK_FALSE(parse_target("/a/.%2e", t));
     CHECK(parse_target("/a/...", t)); // just a name
   }
+  SUBCASE("a dot segment behind an encoded slash is refused too") {
+    // Found by tests/fuzz: "..%2Fx" decoded to one segment "../x", which a
+    // wildcard or parameter route received intact.
+    CHECK_FALSE(parse_target("/files/..%2Fx", t));
+    CHECK_FALSE(parse_target("/files/x%2F..", t));
+    CHECK_FALSE(parse_target("/files/a%2F.%2Fb", t));
+    CHECK_FALSE(parse_target("/files/%2E%2E%2f%2e%2e%2Fetc", t));
+    CHECK(parse_target("/files/a%2F..b", t)); // "..b" is just a name
+    CHECK(t.segments.back() == "a/..b");
+    CHECK(parse_target("/files/a%2F%2Fb", t)); // empty parts are no dot segments
+  }
 }
