@@ -5,13 +5,17 @@
 #   BUILD_DIR   build folder               (default: build)
 #   BUILD_TYPE  CMake build type           (default: RelWithDebInfo)
 #   CMAKE_ARGS  extra arguments for cmake  (default: none)
+#   BUILD_TARGETS  targets to build        (default: all)
+#   CC, CXX     the compiler, read by CMake when BUILD_DIR is first configured
+#               (default: CMake's choice, g++); scripts/fuzz.sh uses clang
 #   SKIP_BUILD  set: install the packages only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config libcaf-dev libboost-dev libthrift-dev
           thrift-compiler doctest-dev nlohmann-json3-dev libspdlog-dev curl python3
-          prometheus chromium)  # the metrics tests: promtool, a Prometheus server, a browser
+          prometheus chromium  # the metrics tests: promtool, a Prometheus server, a browser
+          clang libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,4 +33,5 @@ BUILD_DIR=${BUILD_DIR:-build}
 BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
 # shellcheck disable=SC2086
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" ${CMAKE_ARGS:-} >/dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)"
+# shellcheck disable=SC2086
+cmake --build "$BUILD_DIR" -j "$(nproc)" ${BUILD_TARGETS:+--target $BUILD_TARGETS}
