@@ -83,6 +83,10 @@ struct fixture {
     // harness's own limit; our routes answer at once.
     o.read_timeout = std::chrono::milliseconds(2000);
     o.request_timeout = std::chrono::milliseconds(2000);
+    // Well below -max_len=8192, so that inputs reach both limits (431, 413)
+    // and the header scan's limit check.
+    o.max_header_bytes = 2048;
+    o.max_body_bytes = 2048;
     server = std::make_unique<http::server>(*sys, o);
     auto table = std::make_shared<http::route_table>();
     for (const auto& r : routes()) {
@@ -472,7 +476,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto cut = 1 + (h >> 3) % (size - 1);
     chunks = {input.substr(0, cut), input.substr(cut)};
   }
-  check_answer(input, send_and_read(fx.port, chunks));
+  auto got = send_and_read(fx.port, chunks);
+  // For replaying one input by hand: shows what the server answered.
+  static const bool verbose = std::getenv("ACTORGATE_FUZZ_VERBOSE") != nullptr;
+  if (verbose)
+    std::fprintf(stderr, "--- %zu bytes in %zu write(s), answer%s:\n%s\n---\n", size, chunks.size(),
+                 got.reset ? " (reset)" : "", got.received.c_str());
+  check_answer(input, got);
   if (++runs % 100 == 0)
     check_still_serving(fx.port);
   return 0;
