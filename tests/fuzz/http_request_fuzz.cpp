@@ -83,9 +83,12 @@ struct fixture {
     // harness's own limit; our routes answer at once.
     o.read_timeout = std::chrono::milliseconds(2000);
     o.request_timeout = std::chrono::milliseconds(2000);
-    // Well below -max_len=8192, so that inputs reach both limits (431, 413)
-    // and the header scan's limit check.
+    // Well below -max_len=8192, so that inputs reach every limit (414, 431,
+    // 413) and the header scan's limit checks.
     o.max_header_bytes = 2048;
+    o.max_uri_bytes = 256;
+    o.max_header_field_bytes = 512;
+    o.max_headers = 16;
     o.max_body_bytes = 2048;
     server = std::make_unique<http::server>(*sys, o);
     auto table = std::make_shared<http::route_table>();
@@ -412,6 +415,7 @@ void check_answer(std::string_view input, const exchange_result& got) {
     case 400:
     case 404:
     case 413:
+    case 414:
     case 431:
     case 501:
     case 505:
