@@ -127,11 +127,24 @@ exchange_result send_and_read(std::uint16_t port, const std::vector<std::string_
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-    fail("cannot connect to the in-process server", std::strerror(errno));
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  // Non-blocking, so that libFuzzer's SIGALRM (its -timeout watchdog) cannot
+  // interrupt a blocking connect halfway: the connect just completes later.
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    if (errno != EINPROGRESS && errno != EINTR)
+      fail("cannot connect to the in-process server", std::strerror(errno));
+    pollfd p{fd, POLLOUT, 0};
+    while (::poll(&p, 1, 10'000) < 0 && errno == EINTR) {
+    }
+    int err = ETIMEDOUT;
+    socklen_t len = sizeof err;
+    if (p.revents != 0)
+      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0)
+      fail("cannot connect to the in-process server", std::strerror(err));
+  }
 
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::size_t chunk = 0;
