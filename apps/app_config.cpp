@@ -231,6 +231,10 @@ std::vector<spec> server_specs(const std::string& group) {
        "largest string a request may declare (bytes)", 1, 1 << 30},
       {group, "max-container-items", kind::integer, std::to_string(s.max_container_items),
        "largest list/set/map a request may declare", 1, 1 << 30},
+      {group, "max-frame-bytes", kind::integer, std::to_string(s.max_frame_bytes),
+       "largest frame a framed client may announce (bytes)", 64, 1 << 30},
+      {group, "max-message-bytes", kind::integer, std::to_string(s.max_message_bytes),
+       "largest message a client may send (bytes)", 64, 1 << 30},
   };
 }
 
@@ -763,6 +767,8 @@ rpc::server_options app_config::server(const std::string& group) const {
   s.send_timeout = ms(c, key("send-timeout"), s.send_timeout);
   s.max_string_bytes = integer(c, key("max-string-bytes"), s.max_string_bytes);
   s.max_container_items = integer(c, key("max-container-items"), s.max_container_items);
+  s.max_frame_bytes = integer(c, key("max-frame-bytes"), s.max_frame_bytes);
+  s.max_message_bytes = integer(c, key("max-message-bytes"), s.max_message_bytes);
   return s;
 }
 

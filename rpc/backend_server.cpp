@@ -13,6 +13,7 @@
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TServerSocket.h>
 
+#include <thrift/TConfiguration.h>
 #include <thrift/TProcessor.h>
 
 namespace actorgate::rpc {
@@ -42,6 +43,22 @@ private:
   std::shared_ptr<std::promise<std::uint16_t>> promise_;
 };
 
+// Builds each connection's transport with the server's TConfiguration: its
+// limits (frame and message size) live in the transport, and Thrift's own
+// factories leave them at the library's defaults.
+template <class Transport> class configured_transports final : public transport::TTransportFactory {
+public:
+  explicit configured_transports(std::shared_ptr<TConfiguration> config)
+      : config_(std::move(config)) {}
+  std::shared_ptr<transport::TTransport>
+  getTransport(std::shared_ptr<transport::TTransport> trans) override {
+    return std::make_shared<Transport>(std::move(trans), config_);
+  }
+
+private:
+  std::shared_ptr<TConfiguration> config_;
+};
+
 } // namespace
 
 backend_server::backend_server(server_options opts, std::shared_ptr<TProcessor> processor)
@@ -55,11 +72,12 @@ std::uint16_t backend_server::start() {
   auto sock = std::make_shared<transport::TServerSocket>(opts_.address, opts_.port);
   sock->setRecvTimeout(static_cast<int>(opts_.recv_timeout.count()));
   sock->setSendTimeout(static_cast<int>(opts_.send_timeout.count()));
+  auto limits = std::make_shared<TConfiguration>(opts_.max_message_bytes, opts_.max_frame_bytes);
   std::shared_ptr<transport::TTransportFactory> tf;
   if (opts_.transport == transport_kind::framed)
-    tf = std::make_shared<transport::TFramedTransportFactory>();
+    tf = std::make_shared<configured_transports<transport::TFramedTransport>>(limits);
   else
-    tf = std::make_shared<transport::TBufferedTransportFactory>();
+    tf = std::make_shared<configured_transports<transport::TBufferedTransport>>(limits);
   auto threads = concurrency::ThreadManager::newSimpleThreadManager(opts_.threads);
   threads->threadFactory(std::make_shared<concurrency::ThreadFactory>());
   threads->start();

@@ -41,6 +41,10 @@ struct server_options {
   std::int32_t max_string_bytes = 16 * 1024 * 1024;
   /// Largest list, set or map a request may declare.
   std::int32_t max_container_items = 1'000'000;
+  /// Largest frame a framed client may announce (Thrift's TConfiguration).
+  std::int32_t max_frame_bytes = 16'384'000;
+  /// Largest message a client may send, framed or not (TConfiguration).
+  std::int32_t max_message_bytes = 100 * 1024 * 1024;
 };
 
 class backend_server {

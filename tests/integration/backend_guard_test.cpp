@@ -37,6 +37,14 @@ std::string hostile_echo(std::uint32_t len) {
   return be32(static_cast<std::uint32_t>(msg.size())) + msg;
 }
 
+// A well-formed framed call of echo(payload).
+std::string echo_call(const std::string& payload) {
+  std::string msg = be32(0x80010001) + be32(4) + "echo" + be32(1);
+  msg += std::string("\x0b\x00\x01", 3) + be32(static_cast<std::uint32_t>(payload.size()));
+  msg += payload + std::string(1, '\0'); // field stop
+  return be32(static_cast<std::uint32_t>(msg.size())) + msg;
+}
+
 } // namespace
 
 TEST_CASE("a declared 2 GiB string does not make the backend allocate it") {
@@ -50,6 +58,25 @@ TEST_CASE("a declared 2 GiB string does not make the backend allocate it") {
   MESSAGE("backend peak RSS " << before << " kB -> " << after << " kB");
   CHECK(after - before < 100 * 1024);
   CHECK(http_get(gateway.port, "/echo?msg=still-fine").status == 200);
+}
+
+TEST_CASE("a frame over the backend's max-frame-bytes closes that connection only") {
+  backend_process backend{{"--compute-server.max-frame-bytes=4096"}};
+  gateway_process gateway{backend.port};
+  REQUIRE(http_get(gateway.port, "/echo?msg=before").status == 200);
+  auto before = peak_rss_kb(backend.proc.pid());
+  // A frame announcing 1 GiB, and one just over the limit with a real call.
+  auto got = raw_exchange(backend.port, be32(1u << 30) + "xxxx", 2s);
+  CHECK(got.empty()); // closed without an answer
+  CHECK(raw_exchange(backend.port, echo_call(std::string(5000, 'a')), 2s).empty());
+  // The same call within the limit is answered (the reply carries the text).
+  CHECK(raw_exchange(backend.port, echo_call(std::string(3000, 'a')), 2s)
+            .find(std::string(3000, 'a')) != std::string::npos);
+  auto after = peak_rss_kb(backend.proc.pid());
+  CHECK(after - before < 100 * 1024);
+  CHECK(http_get(gateway.port, "/echo?msg=after").status == 200);
+  // Within the limit, a long message is served.
+  CHECK(http_get(gateway.port, "/echo?msg=" + std::string(3000, 'b')).status == 200);
 }
 
 TEST_CASE("the backend closes idle connections and the gateway reconnects without an error") {
