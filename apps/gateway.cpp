@@ -64,7 +64,11 @@ caf::actor gateway::keep(caf::actor a) {
 }
 
 void gateway::route(method m, std::string_view pattern, caf::actor target) {
-  routes_->add(m, pattern, std::move(target));
+  route(m, pattern, std::vector<caf::actor>{std::move(target)});
+}
+
+void gateway::route(method m, std::string_view pattern, std::vector<caf::actor> replicas) {
+  routes_->add(m, pattern, std::move(replicas));
   route_names_.push_back(std::string(to_string(m)) + " " + std::string(pattern));
   patterns_.emplace_back(pattern);
 }
@@ -77,7 +81,7 @@ void gateway::add_health_route() {
   auto existing = routes_->find(method::get, path);
   if (existing.actor != nullptr && existing.pattern == path)
     return;
-  route(method::get, path, hosted(health_route));
+  route(method::get, path, per_thread(health_route));
 }
 
 namespace {
@@ -192,7 +196,7 @@ int gateway::run() {
       !added("http.ready-path",
              [this] {
                if (!settings_.ready_path.empty())
-                 route(method::get, settings_.ready_path, hosted(ready_route, pool_stats_));
+                 route(method::get, settings_.ready_path, per_thread(ready_route, pool_stats_));
              }) ||
       !added("http.metrics-path or http.admin-path", [this] { add_metrics(); }))
     return 2;

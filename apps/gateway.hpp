@@ -63,6 +63,16 @@ public:
     return keep(spawn_hosted(*sys_, io(), fn, xs...));
   }
 
+  /// One hosted actor per IO thread, for a route that keeps no state
+  /// between requests: each session sends to the replica on its own thread,
+  /// so with http.io-threads > 1 no request crosses threads to reach it.
+  template <class F, class... Ts> std::vector<caf::actor> per_thread(F fn, Ts... xs) {
+    std::vector<caf::actor> out;
+    for (std::size_t i = 0; i < settings_.http.io_threads; ++i)
+      out.push_back(keep(spawn_hosted(*sys_, server_->host(i), fn, xs...)));
+    return out;
+  }
+
   /// A hosted actor that is replaced (fresh state) when it fails.
   template <class F, class... Ts> caf::actor supervised(std::string name, F fn, Ts... xs) {
     return keep(spawn_supervised_route(*sys_, io(), std::move(name), fn, xs...));
@@ -100,6 +110,8 @@ public:
 
   /// Throws std::invalid_argument for a malformed or conflicting pattern.
   void route(method m, std::string_view pattern, caf::actor target);
+  /// A route served by per_thread() replicas.
+  void route(method m, std::string_view pattern, std::vector<caf::actor> replicas);
 
   /// The metrics of this gateway (nullptr with [http] metrics=false, and
   /// before run()). run() registers its route and observer.

@@ -12,11 +12,12 @@ int main(int argc, char** argv) {
   apps::gateway gw{argc, argv, "actorgate-server"};
   if (auto rc = gw.exit_code())
     return *rc;
-  // Every route actor here only routes and waits: all run on the IO thread.
+  // Every route actor here only routes and waits, and keeps no state: one
+  // per IO thread, each serving the sessions of its own thread.
   auto compute = gw.pool<rpc::thrift::ComputeClient>(gw.settings().pool);
-  gw.route(method::get, "/ping", gw.hosted(ping_route));
-  gw.route(method::get, "/echo", gw.hosted(apps::echo_route, compute));
-  gw.route(method::get, "/work", gw.hosted(apps::work_route, compute));
+  gw.route(method::get, "/ping", gw.per_thread(ping_route));
+  gw.route(method::get, "/echo", gw.per_thread(apps::echo_route, compute));
+  gw.route(method::get, "/work", gw.per_thread(apps::work_route, compute));
   return gw.run();
 }
 // [/gateway-main]

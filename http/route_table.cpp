@@ -80,8 +80,8 @@ std::vector<segment> parse_pattern(std::string_view pattern) {
 struct route_table::node {
   struct route {
     method verb;
-    caf::actor target;
-    std::vector<std::string> names; // of this route's parameters, in order
+    std::vector<caf::actor> targets; // one, or one per IO thread
+    std::vector<std::string> names;  // of this route's parameters, in order
     std::string pattern;
   };
   std::map<std::string, std::unique_ptr<node>, std::less<>> literals;
@@ -96,9 +96,14 @@ route_table::route_table(route_table&&) noexcept = default;
 route_table& route_table::operator=(route_table&&) noexcept = default;
 
 void route_table::add(method m, std::string_view pattern, caf::actor target) {
+  add(m, pattern, std::vector<caf::actor>{std::move(target)});
+}
+
+void route_table::add(method m, std::string_view pattern, std::vector<caf::actor> targets) {
   if (m == method::other)
     reject(pattern, "needs a concrete method");
-  if (!target)
+  if (targets.empty() ||
+      std::any_of(targets.begin(), targets.end(), [](const caf::actor& a) { return !a; }))
     reject(pattern, "has no actor");
   auto segments = parse_pattern(pattern);
   node* n = root_.get();
@@ -126,7 +131,7 @@ void route_table::add(method m, std::string_view pattern, caf::actor target) {
     if (r.verb == m)
       reject(pattern,
              "conflicts with another " + std::string(to_string(m)) + " route of the same shape");
-  n->routes.push_back({m, std::move(target), std::move(names), std::string(pattern)});
+  n->routes.push_back({m, std::move(targets), std::move(names), std::string(pattern)});
 }
 
 namespace {
@@ -163,7 +168,8 @@ void collect(const Node* n, const std::vector<std::string>& segs, std::size_t i,
 
 } // namespace
 
-route_table::match route_table::find(method m, const std::vector<std::string>& segments) const {
+route_table::match route_table::find(method m, const std::vector<std::string>& segments,
+                                     std::size_t thread) const {
   match result;
   std::vector<std::pair<const node*, std::vector<std::string>>> reached;
   std::vector<std::string> values;
@@ -175,7 +181,7 @@ route_table::match route_table::find(method m, const std::vector<std::string>& s
     for (const auto& [n, vals] : reached)
       for (const auto& r : n->routes)
         if (r.verb == want) {
-          result.actor = &r.target;
+          result.actor = &r.targets[thread % r.targets.size()];
           result.pattern = r.pattern;
           for (std::size_t k = 0; k < r.names.size() && k < vals.size(); ++k)
             result.params.emplace_back(r.names[k], vals[k]);

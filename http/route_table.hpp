@@ -36,6 +36,11 @@ public:
   /// same shape: "/a/:x" and "/a/:y" conflict, "/a/:x" and "/a/b" do not).
   void add(method m, std::string_view pattern, caf::actor target);
 
+  /// The same with one actor per IO thread: a session sends to the replica
+  /// of its own IO thread (replicas[thread % size]), so a stateless route
+  /// served on several IO threads never hands a request to another thread.
+  void add(method m, std::string_view pattern, std::vector<caf::actor> replicas);
+
   struct match {
     /// nullptr if nothing matched.
     const caf::actor* actor = nullptr;
@@ -50,8 +55,8 @@ public:
   };
 
   /// `segments` are the decoded path segments ("/a/b" -> {"a", "b"}). HEAD
-  /// falls back to the GET route.
-  match find(method m, const std::vector<std::string>& segments) const;
+  /// falls back to the GET route. `thread` picks among a route's replicas.
+  match find(method m, const std::vector<std::string>& segments, std::size_t thread = 0) const;
 
   /// Convenience for tests and tools: splits `path` on '/' without decoding.
   match find(method m, std::string_view path) const;

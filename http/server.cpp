@@ -96,8 +96,10 @@ struct server::impl {
   }
 
   void do_accept() {
-    auto& ctx = threads[next++ % threads.size()]->context();
-    acceptor->async_accept(ctx.get_executor(), [this](beast::error_code ec, socket_type sock) {
+    auto thread = next++ % threads.size();
+    auto& ctx = threads[thread]->context();
+    acceptor->async_accept(ctx.get_executor(), [this, thread](beast::error_code ec,
+                                                              socket_type sock) {
       if (ec == net::error::operation_aborted || !acceptor->is_open())
         return;
       if (ec == net::error::no_descriptors || ec.value() == ENFILE ||
@@ -121,7 +123,8 @@ struct server::impl {
           o->on_connection_refused();
       } else {
         sock.set_option(tcp::no_delay(true), ec);
-        auto s = std::make_shared<session>(std::move(sock), opts, routes, registry, observers);
+        auto s =
+            std::make_shared<session>(std::move(sock), opts, routes, registry, observers, thread);
         registry->add(s);
         s->run();
       }

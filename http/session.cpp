@@ -145,9 +145,9 @@ std::string peer_text(const socket_type& sock) {
 session::session(socket_type&& socket, const server_options& opts,
                  std::shared_ptr<const route_table> routes,
                  std::shared_ptr<session_registry> registry,
-                 std::shared_ptr<const observer_list> observers)
+                 std::shared_ptr<const observer_list> observers, std::size_t thread)
     : stream_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
-      registry_(std::move(registry)), observers_(std::move(observers)),
+      registry_(std::move(registry)), observers_(std::move(observers)), thread_(thread),
       deadline_timer_(stream_.get_executor()) {
   // Once per connection, and only for someone who reads it.
   if (!observers_->empty())
@@ -391,7 +391,7 @@ void session::dispatch() {
   }
   if (req.method == method::other)
     return do_write(response::error(501, "method not implemented"));
-  auto match = routes_->find(req.method, target.segments);
+  auto match = routes_->find(req.method, target.segments, thread_);
   if (match.actor == nullptr) {
     if (!match.path_known)
       return do_write(response::error(404, "no route for " + target.path));

@@ -73,7 +73,7 @@ class session : public std::enable_shared_from_this<session> {
 public:
   session(socket_type&& socket, const server_options& opts,
           std::shared_ptr<const route_table> routes, std::shared_ptr<session_registry> registry,
-          std::shared_ptr<const observer_list> observers);
+          std::shared_ptr<const observer_list> observers, std::size_t thread = 0);
   ~session();
 
   void run();
@@ -116,6 +116,7 @@ private:
   std::shared_ptr<const route_table> routes_;
   std::shared_ptr<session_registry> registry_;
   std::shared_ptr<const observer_list> observers_;
+  std::size_t thread_; // the IO thread this session runs on: picks route replicas
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   std::string out_; // the response on the wire; capacity is reused
   timer_type deadline_timer_;

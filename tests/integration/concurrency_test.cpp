@@ -45,3 +45,27 @@ TEST_CASE("500 concurrent requests over 50 connections each get their own answer
   CHECK(failed == 0);
   CHECK(ok == connections * per_connection);
 }
+
+TEST_CASE("two IO threads: concurrent requests over many connections each get their own answer") {
+  backend_process backend;
+  gateway_process gateway{backend.port, {"--http.io-threads=2"}};
+  std::vector<std::thread> clients;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 8; ++t)
+    clients.emplace_back([&, t] {
+      http_client c{gateway.port};
+      for (int i = 0; i < 25; ++i) {
+        auto msg = std::to_string(t) + "-" + std::to_string(i);
+        auto r = c.get("/echo?msg=" + msg);
+        if (r.status != 200 || r.body != "{\"msg\":\"" + msg + "\"}")
+          ++wrong;
+        if (c.get("/ping").body != "pong")
+          ++wrong;
+      }
+    });
+  for (auto& t : clients)
+    t.join();
+  CHECK(wrong.load() == 0);
+  for (const char* path : {"/health", "/ready", "/metrics"})
+    CHECK(http_get(gateway.port, path).status == 200);
+}

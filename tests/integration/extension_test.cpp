@@ -264,3 +264,32 @@ TEST_CASE("own route actors with path parameters and a typed pool through the pi
 
   fx.finish({echo, work, show, fan, seq, pool.actor()});
 }
+
+TEST_CASE("per-thread route replicas: each IO thread's sessions reach the replica on that thread") {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  http::server_options opts;
+  opts.port = 0;
+  opts.io_threads = 2;
+  http::server server{sys, opts};
+  std::vector<caf::actor> replicas{spawn_hosted(sys, server.host(0), whoami_route),
+                                   spawn_hosted(sys, server.host(1), whoami_route)};
+  auto routes = std::make_shared<http::route_table>();
+  routes->add(method::get, "/whoami", replicas);
+  auto port = server.start(routes);
+  // Connections alternate between the IO threads; each keeps its replica.
+  std::set<std::string> seen;
+  for (int conn = 0; conn < 4; ++conn) {
+    http_client c{port};
+    auto first = c.get("/whoami").body;
+    for (int i = 0; i < 3; ++i)
+      CHECK(c.get("/whoami").body == first);
+    seen.insert(first);
+  }
+  CHECK(seen ==
+        std::set<std::string>{std::to_string(replicas[0].id()), std::to_string(replicas[1].id())});
+  server.shutdown(std::chrono::milliseconds(500));
+  for (auto& a : replicas)
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  server.stop();
+}
