@@ -36,17 +36,22 @@ using std::chrono::milliseconds;
 constexpr auto relaxed = std::memory_order_relaxed;
 constexpr double max_retry_tokens = 100;
 
-void publish(pool_state& st) {
-  st.stats->busy.store(st.workers.size() - st.idle.size(), relaxed);
-  st.stats->queued.store(st.queue.size(), relaxed);
-  bool open = std::none_of(st.endpoints.begin(), st.endpoints.end(),
-                           [](const auto& e) { return e.state == endpoint_state::healthy; });
-  st.stats->circuit_open.store(open, relaxed);
+endpoint_state state_of(const pool_state& st, std::size_t ep) {
+  return st.stats->endpoints[ep]->state.load(relaxed);
 }
 
 void set_state(pool_state& st, std::size_t ep, endpoint_state s) {
-  st.endpoints[ep].state = s;
   st.stats->endpoints[ep]->state.store(s, relaxed);
+}
+
+std::size_t outstanding(const pool_state& st, std::size_t ep) {
+  return st.stats->endpoints[ep]->outstanding.load(relaxed);
+}
+
+void publish(pool_state& st) {
+  st.stats->busy.store(st.workers.size() - st.idle.size(), relaxed);
+  st.stats->queued.store(st.queue.size(), relaxed);
+  st.stats->circuit_open.store(!st.stats->ready(), relaxed);
 }
 
 // Answers a call that will not run (again); probes have no promise.
@@ -67,15 +72,14 @@ std::optional<std::size_t> pick(pool_state& st, const pending& p) {
   std::optional<std::size_t> best, fallback;
   for (std::size_t k = 0; k < n; ++k) {
     auto i = (st.next + k) % n;
-    const auto& e = st.endpoints[i];
-    if (e.state != endpoint_state::healthy)
+    if (state_of(st, i) != endpoint_state::healthy)
       continue;
     if (p.avoid && *p.avoid == i) {
       fallback = i;
       continue;
     }
     if (!best || (st.opts.balance == balance_kind::least_outstanding &&
-                  e.outstanding < st.endpoints[*best].outstanding))
+                  outstanding(st, i) < outstanding(st, *best)))
       best = i;
   }
   if (!best)
@@ -102,7 +106,6 @@ bool start(pool_actor* self, std::size_t w, pending p) {
     fail(st, p, make_error(backend_errc::unavailable, "circuit open: every endpoint is ejected"));
     return false;
   }
-  ++st.endpoints[*ep].outstanding;
   st.stats->endpoints[*ep]->outstanding.fetch_add(1, relaxed);
   self->send(st.workers[w], run_atom::value, attempt{std::move(p.work), *ep});
   st.busy[w] = std::move(p);
@@ -200,7 +203,6 @@ void on_done(pool_actor* self, outcome& o) {
   auto ep = o.endpoint;
   auto& e = st.endpoints[ep];
   auto& es = *st.stats->endpoints[ep];
-  --e.outstanding;
   es.outstanding.fetch_sub(1, relaxed);
   if (!probe)
     es.calls.fetch_add(1, relaxed);
@@ -232,8 +234,9 @@ void on_done(pool_actor* self, outcome& o) {
     }
     if (counts_as_failure(code, o)) {
       es.failures.fetch_add(1, relaxed);
-      if (probe || e.state == endpoint_state::probing ||
-          (e.state == endpoint_state::healthy && ++e.failures >= st.opts.health.eject_after))
+      auto state = state_of(st, ep);
+      if (probe || state == endpoint_state::probing ||
+          (state == endpoint_state::healthy && ++e.failures >= st.opts.health.eject_after))
         eject(self, ep);
     } else if (probe) {
       set_state(st, ep, endpoint_state::healthy);
@@ -260,7 +263,7 @@ void on_done(pool_actor* self, outcome& o) {
 
 void on_probe(pool_actor* self, std::size_t ep) {
   auto& st = self->state;
-  if (ep >= st.endpoints.size() || st.endpoints[ep].state != endpoint_state::ejected)
+  if (ep >= st.endpoints.size() || state_of(st, ep) != endpoint_state::ejected)
     return;
   set_state(st, ep, endpoint_state::probing);
   pending p;

@@ -126,10 +126,10 @@ struct pool_state {
     /// The pool's own connect to an ejected endpoint, not a caller's call.
     bool probe = false;
   };
+  // What the pool keeps per endpoint beyond what it publishes: the state and
+  // the calls in flight live in stats->endpoints (written only here).
   struct endpoint_health {
-    endpoint_state state = endpoint_state::healthy;
     std::size_t failures = 0; // in a row
-    std::size_t outstanding = 0;
     std::chrono::milliseconds backoff{0};
     clock::time_point last_success{};
     clock::time_point last_exhaustion_log{};
