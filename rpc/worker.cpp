@@ -52,26 +52,23 @@ void run(std::deque<connection>& conns, attempt& a, outcome& out) {
     out.error = make_error(backend_errc::timeout, "deadline passed before the call");
     return;
   }
-  out.call_timeout_hit = limit >= cap;
   conn.set_call_timeout(limit);
   try {
     out.result = j.call(conn);
-    out.call_timeout_hit = false;
   } catch (const TTransportException& e) {
     conn.close();
     if (e.getType() == TTransportException::TIMED_OUT) {
+      // The endpoint's own bound ran out, not just what the deadline left.
+      out.call_timeout_hit = limit >= cap;
       out.error = make_error(backend_errc::timeout, e.what());
     } else {
-      out.call_timeout_hit = false;
       out.error = make_error(backend_errc::transport, e.what());
     }
   } catch (const apache::thrift::TApplicationException& e) {
     // The reply was read in full: the connection is still in step.
-    out.call_timeout_hit = false;
     out.error = make_error(backend_errc::application, e.what());
   } catch (const std::exception& e) {
     conn.close();
-    out.call_timeout_hit = false;
     out.error = make_error(backend_errc::application, e.what());
   }
 }
