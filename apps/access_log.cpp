@@ -73,28 +73,40 @@ std::uint64_t micros(std::chrono::steady_clock::duration d) {
   return us > 0 ? static_cast<std::uint64_t>(us) : 0;
 }
 
+// Every field of a line, in order: the formats differ only in how a key
+// and a text value are written, so they cannot drift apart.
+template <class Key, class Text>
+void put_fields(buffer& b, const http::exchange& x, Key key, Text text) {
+  key("id"), text(x.request_id);
+  key("client"), text(x.client);
+  key("method"), text(x.method);
+  key("target"), text(x.target);
+  key("route"), text(x.route);
+  key("status"), put(b, x.status);
+  key("bytes"), put(b, x.bytes_out);
+  key("duration_us"), put(b, micros(x.duration));
+  key("backend_us"), put(b, micros(x.backend_time));
+}
+
 void append_entry(buffer& b, const http::exchange& x, access_log_format f) {
+  bool first = true;
   if (f == access_log_format::plain) {
-    put(b, "id="), put_token(b, x.request_id);
-    put(b, " client="), put_token(b, x.client);
-    put(b, " method="), put_token(b, x.method);
-    put(b, " target="), put_token(b, x.target);
-    put(b, " route="), put_token(b, x.route);
-    put(b, " status="), put(b, x.status);
-    put(b, " bytes="), put(b, x.bytes_out);
-    put(b, " duration_us="), put(b, micros(x.duration));
-    put(b, " backend_us="), put(b, micros(x.backend_time));
+    put_fields(
+        b, x,
+        [&](std::string_view k) {
+          put(b, first ? "" : " "), put(b, k), put(b, "=");
+          first = false;
+        },
+        [&](std::string_view v) { put_token(b, v); });
     return;
   }
-  put(b, "\"id\":"), put_json(b, x.request_id);
-  put(b, ",\"client\":"), put_json(b, x.client);
-  put(b, ",\"method\":"), put_json(b, x.method);
-  put(b, ",\"target\":"), put_json(b, x.target);
-  put(b, ",\"route\":"), put_json(b, x.route);
-  put(b, ",\"status\":"), put(b, x.status);
-  put(b, ",\"bytes\":"), put(b, x.bytes_out);
-  put(b, ",\"duration_us\":"), put(b, micros(x.duration));
-  put(b, ",\"backend_us\":"), put(b, micros(x.backend_time));
+  put_fields(
+      b, x,
+      [&](std::string_view k) {
+        put(b, first ? "\"" : ",\""), put(b, k), put(b, "\":");
+        first = false;
+      },
+      [&](std::string_view v) { put_json(b, v); });
 }
 
 // How long the writer thread waits, once it has written everything queued,
