@@ -41,14 +41,18 @@ void connection::open(std::chrono::milliseconds limit) {
   close();
   socket_ = std::make_shared<TSocket>(ep_.host, ep_.port);
   socket_->setConnTimeout(to_ms(std::min(ep_.connect_timeout, limit)));
-  socket_->setRecvTimeout(to_ms(ep_.call_timeout));
-  socket_->setSendTimeout(to_ms(ep_.call_timeout));
+  timeout_ms_ = to_ms(ep_.call_timeout);
+  socket_->setRecvTimeout(timeout_ms_);
+  socket_->setSendTimeout(timeout_ms_);
   socket_->setNoDelay(true);
   socket_->setLinger(false, 0);
+  // Both kinds read through a buffer: a framed reply then takes one recv for
+  // its size and body together instead of one each.
+  auto buffered = std::make_shared<TBufferedTransport>(socket_);
   if (ep_.transport == transport_kind::framed)
-    transport_ = std::make_shared<TFramedTransport>(socket_);
+    transport_ = std::make_shared<TFramedTransport>(buffered);
   else
-    transport_ = std::make_shared<TBufferedTransport>(socket_);
+    transport_ = buffered;
   protocol_ = std::make_shared<TBinaryProtocol>(transport_);
   try {
     transport_->open();
@@ -85,8 +89,14 @@ bool connection::stale() const {
 }
 
 void connection::set_call_timeout(std::chrono::milliseconds t) {
-  socket_->setRecvTimeout(to_ms(t));
-  socket_->setSendTimeout(to_ms(t));
+  // Usually the endpoint's call timeout, not the deadline, binds: the same
+  // value call after call, which needs no system call.
+  auto ms = to_ms(t);
+  if (ms == timeout_ms_)
+    return;
+  timeout_ms_ = ms;
+  socket_->setRecvTimeout(ms);
+  socket_->setSendTimeout(ms);
 }
 
 } // namespace actorgate::rpc

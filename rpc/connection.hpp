@@ -63,6 +63,7 @@ private:
   std::shared_ptr<apache::thrift::transport::TSocket> socket_;
   std::shared_ptr<apache::thrift::transport::TTransport> transport_;
   std::shared_ptr<apache::thrift::protocol::TProtocol> protocol_;
+  int timeout_ms_ = 0; // what the socket's send and receive timeouts are set to
 };
 
 } // namespace actorgate::rpc

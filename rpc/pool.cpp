@@ -50,7 +50,7 @@ std::size_t outstanding(const pool_state& st, std::size_t ep) {
 
 void publish(pool_state& st) {
   st.stats->busy.store(st.workers.size() - st.idle.size(), relaxed);
-  st.stats->queued.store(st.queue.size(), relaxed);
+  st.stats->queued.store(st.queue.size() + st.ready->size(), relaxed);
   st.stats->circuit_open.store(!st.stats->ready(), relaxed);
 }
 
@@ -91,38 +91,49 @@ std::optional<std::size_t> pick(pool_state& st, const pending& p) {
 
 void eject(pool_actor* self, std::size_t ep);
 
-// Sends `p` to idle worker `w`. False if no endpoint can take it (the call
-// was answered) and `w` stays idle.
-bool start(pool_actor* self, std::size_t w, pending p) {
+// Books `p` as started: picks its endpoint and gives it a ticket. None if
+// it cannot run (it was answered: no endpoint, or too late).
+std::optional<attempt> start(pool_actor* self, pending p) {
   auto& st = self->state;
   if (p.work.due.expired()) {
     if (p.probe) // it waited behind busy workers: try again later
       eject(self, *p.only);
     fail(st, p, make_error(backend_errc::timeout, "deadline passed in the queue"));
-    return false;
+    return std::nullopt;
   }
   auto ep = pick(st, p);
   if (!ep) {
     fail(st, p, make_error(backend_errc::unavailable, "circuit open: every endpoint is ejected"));
-    return false;
+    return std::nullopt;
   }
   st.stats->endpoints[*ep]->outstanding.fetch_add(1, relaxed);
-  self->send(st.workers[w], run_atom::value, attempt{std::move(p.work), *ep});
-  st.busy[w] = std::move(p);
-  return true;
+  std::size_t ticket = st.calls.size();
+  if (st.free_tickets.empty()) {
+    st.calls.emplace_back();
+  } else {
+    ticket = st.free_tickets.back();
+    st.free_tickets.pop_back();
+  }
+  attempt a{std::move(p.work), *ep, ticket};
+  st.calls[ticket] = std::move(p);
+  return a;
 }
 
-// Gives idle worker `w` the next queued call, or marks it idle. Idle workers
-// are taken from the back; `last_resort` puts `w` at the front, for a worker
-// whose connection just failed while others may hold good ones.
+// Gives worker `w`, which has nothing to do, the next started call or the
+// next queued one, or marks it idle. Idle workers are taken from the back;
+// `last_resort` puts `w` at the front, for a worker whose connection just
+// failed while others may hold good ones.
 void next_for(pool_actor* self, std::size_t w, bool last_resort) {
   auto& st = self->state;
-  auto& q = st.queue;
-  while (!q.empty()) {
-    auto p = std::move(q.front());
-    q.pop_front();
-    if (start(self, w, std::move(p)))
-      return;
+  auto a = st.ready->pop();
+  while (!a && !st.queue.empty()) {
+    auto p = std::move(st.queue.front());
+    st.queue.pop_front();
+    a = start(self, std::move(p));
+  }
+  if (a) {
+    self->send(st.workers[w], run_atom::value, std::move(*a));
+    return;
   }
   if (last_resort)
     st.idle.insert(st.idle.begin(), w);
@@ -133,7 +144,9 @@ void next_for(pool_actor* self, std::size_t w, bool last_resort) {
 // Whether a caller's call fits: a worker is idle or the queue has room once
 // calls whose deadline passed while every worker was busy are dropped.
 bool has_room(pool_state& st) {
-  if (!st.idle.empty() || st.queue.size() < st.opts.queue_limit)
+  // Started calls waiting for a worker count against the limit too.
+  auto waiting = st.ready->size();
+  if (!st.idle.empty() || st.queue.size() + waiting < st.opts.queue_limit)
     return true;
   auto& q = st.queue;
   for (auto i = q.begin(); i != q.end();) {
@@ -144,24 +157,37 @@ bool has_room(pool_state& st) {
       ++i;
     }
   }
-  return q.size() < st.opts.queue_limit;
+  return q.size() + waiting < st.opts.queue_limit;
+}
+
+// Keeps up to one started call per busy worker in the ready list, so that a
+// worker finishing a call finds its next one there. Only calls that wait
+// anyway go there: with a worker idle, the queue is empty.
+void refill(pool_actor* self) {
+  auto& st = self->state;
+  auto busy = st.workers.size() - st.idle.size();
+  while (!st.queue.empty() && st.ready->size() < busy) {
+    auto p = std::move(st.queue.front());
+    st.queue.pop_front();
+    if (auto a = start(self, std::move(p)))
+      st.ready->push(std::move(*a), false);
+  }
 }
 
 // Runs `p` now if a worker is idle, else queues it (first in line if
 // `urgent`: retries and probes).
 void submit(pool_actor* self, pending p, bool urgent) {
   auto& st = self->state;
-  if (!st.idle.empty()) {
-    auto w = st.idle.back();
-    st.idle.pop_back();
-    if (!start(self, w, std::move(p)))
-      st.idle.push_back(w); // the call was answered: no endpoint, or too late
-    return;
-  }
   if (urgent)
     st.queue.push_front(std::move(p));
   else
     st.queue.push_back(std::move(p));
+  while (!st.idle.empty() && !st.queue.empty()) {
+    auto w = st.idle.back();
+    st.idle.pop_back();
+    next_for(self, w, false);
+  }
+  refill(self);
 }
 
 void eject(pool_actor* self, std::size_t ep) {
@@ -194,10 +220,11 @@ bool may_retry(backend_errc e, const outcome& o) {
 void on_done(pool_actor* self, outcome& o) {
   auto& st = self->state;
   auto w = o.worker;
-  if (w >= st.busy.size() || !st.busy[w])
+  if (o.ticket >= st.calls.size() || !st.calls[o.ticket] || w >= st.workers.size())
     return;
-  auto p = std::move(*st.busy[w]);
-  st.busy[w].reset();
+  auto p = std::move(*st.calls[o.ticket]);
+  st.calls[o.ticket].reset();
+  st.free_tickets.push_back(o.ticket);
   p.work = std::move(o.work);
   bool probe = p.probe;
   auto ep = o.endpoint;
@@ -239,7 +266,8 @@ void on_done(pool_actor* self, outcome& o) {
           (state == endpoint_state::healthy && ++e.failures >= st.opts.health.eject_after))
         eject(self, ep);
     } else if (probe) {
-      set_state(st, ep, endpoint_state::healthy);
+      // It never connected (its deadline passed while it waited): try later.
+      eject(self, ep);
     }
     if (!probe && may_retry(code, o) && p.attempts < st.opts.retry.max_retries &&
         !p.work.due.expired() && st.retry_tokens >= 1) {
@@ -247,17 +275,22 @@ void on_done(pool_actor* self, outcome& o) {
       st.stats->retries.fetch_add(1, relaxed);
       ++p.attempts;
       p.avoid = ep;
-      st.idle.insert(st.idle.begin(), w); // another worker, if one is idle
+      if (!o.took_next)
+        st.idle.insert(st.idle.begin(), w); // another worker, if one is idle
       submit(self, std::move(p), true);
       publish(st);
       return;
     }
     fail(st, p, std::move(o.error));
-    next_for(self, w, true);
+    if (!o.took_next)
+      next_for(self, w, true);
+    refill(self);
     publish(st);
     return;
   }
-  next_for(self, w, false);
+  if (!o.took_next)
+    next_for(self, w, false);
+  refill(self);
   publish(st);
 }
 
@@ -317,10 +350,10 @@ public:
     // However the pool ends, its workers see the flag within a second, even
     // if CAF 0.17 loses the exit message to a detached actor during shutdown.
     attach_functor([stop] { stop->store(true); });
-    st.busy.resize(opts_.workers);
+    st.ready = std::make_shared<ready_calls>();
     for (std::size_t i = 0; i < opts_.workers; ++i) {
       st.workers.push_back(spawn<caf::detached + caf::linked>(
-          worker_loop, caf::actor_cast<caf::actor>(this), i, opts_.endpoints, stop));
+          worker_loop, caf::actor_cast<caf::actor>(this), i, opts_.endpoints, st.ready, stop));
       st.idle.push_back(opts_.workers - 1 - i);
     }
     publish(st);

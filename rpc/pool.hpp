@@ -1,8 +1,11 @@
 // pool: an event-based actor fronting N workers (blocking actors, one OS
 // thread each, holding one Thrift connection per backend endpoint). A job
-// goes only to an idle worker, so one slow call never holds up calls queued
+// goes only to a free worker, so one slow call never holds up calls queued
 // behind it; when every worker is busy, jobs wait in a bounded queue, and past
-// the bound the caller gets backend_errc::overloaded at once.
+// the bound the caller gets backend_errc::overloaded at once. Up to one call
+// per worker waits started (its endpoint picked) in a list the workers take
+// from themselves when they finish a call: under load a worker goes from call
+// to call without sleeping, and the pool's thread wakes no one.
 //
 // The pool also owns the endpoints' health. Each call goes to one endpoint,
 // picked among the healthy ones (least outstanding calls, or round-robin).
@@ -28,6 +31,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <vector>
@@ -94,10 +98,42 @@ struct pool_options {
   std::shared_ptr<pool_stats> stats;
 };
 
-/// A job on its way to a worker: which endpoint it goes to.
+/// A job on its way to a worker: which endpoint it goes to. The ticket names
+/// the pool's record of the call.
 struct attempt {
   job work;
   std::size_t endpoint = 0;
+  std::size_t ticket = 0;
+};
+
+/// Started calls that wait for the next worker to finish (see above). The
+/// pool pushes; workers pop between calls, and the pool when it learns that a
+/// worker went idle.
+class ready_calls {
+public:
+  void push(attempt a, bool urgent) {
+    std::lock_guard<std::mutex> g{m_};
+    if (urgent)
+      q_.push_front(std::move(a));
+    else
+      q_.push_back(std::move(a));
+  }
+  std::optional<attempt> pop() {
+    std::lock_guard<std::mutex> g{m_};
+    if (q_.empty())
+      return std::nullopt;
+    std::optional<attempt> a{std::move(q_.front())};
+    q_.pop_front();
+    return a;
+  }
+  std::size_t size() const {
+    std::lock_guard<std::mutex> g{m_};
+    return q_.size();
+  }
+
+private:
+  mutable std::mutex m_;
+  std::deque<attempt> q_;
 };
 
 /// What a worker reports after running an attempt; the job comes back so
@@ -105,6 +141,9 @@ struct attempt {
 struct outcome {
   std::size_t worker = 0;
   std::size_t endpoint = 0;
+  std::size_t ticket = 0;
+  /// The worker went on with a call from ready_calls: it is not idle.
+  bool took_next = false;
   job work;
   caf::message result;
   caf::error error;
@@ -137,9 +176,11 @@ struct pool_state {
   pool_options opts;
   std::shared_ptr<pool_stats> stats;
   std::vector<caf::actor> workers;
-  std::vector<std::size_t> idle;            // worker indexes
-  std::vector<std::optional<pending>> busy; // by worker index
-  std::deque<pending> queue;
+  std::vector<std::size_t> idle;             // worker indexes
+  std::vector<std::optional<pending>> calls; // started calls, by ticket
+  std::vector<std::size_t> free_tickets;
+  std::shared_ptr<ready_calls> ready;
+  std::deque<pending> queue; // not started yet
   std::vector<endpoint_health> endpoints;
   std::size_t next = 0; // round-robin cursor
   double retry_tokens = 10;

@@ -1,6 +1,7 @@
 #include "rpc/worker.hpp"
 
 #include <deque>
+#include <optional>
 
 #include <caf/after.hpp>
 #include <caf/blocking_actor.hpp>
@@ -76,7 +77,8 @@ void run(std::deque<connection>& conns, attempt& a, outcome& out) {
 } // namespace
 
 void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
-                 std::vector<endpoint> endpoints, std::shared_ptr<std::atomic<bool>> stop) {
+                 std::vector<endpoint> endpoints, std::shared_ptr<ready_calls> ready,
+                 std::shared_ptr<std::atomic<bool>> stop) {
   std::deque<connection> conns; // connections neither copy nor move
   for (auto& ep : endpoints)
     conns.emplace_back(std::move(ep));
@@ -85,13 +87,19 @@ void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
   // blocking actor must match itself or shutdown would wait for it forever.
   while (running) {
     self->receive(
-        [&](run_atom, attempt& a) {
-          outcome out;
-          out.worker = index;
-          out.endpoint = a.endpoint;
-          run(conns, a, out);
-          out.work = std::move(a.work);
-          self->send(pool, done_atom::value, std::move(out));
+        [&](run_atom, attempt& first) {
+          for (std::optional<attempt> a{std::move(first)}; a;) {
+            outcome out;
+            out.worker = index;
+            out.endpoint = a->endpoint;
+            out.ticket = a->ticket;
+            run(conns, *a, out);
+            out.work = std::move(a->work);
+            // After a failure the pool decides where this worker goes next.
+            a = out.error ? std::nullopt : ready->pop();
+            out.took_next = a.has_value();
+            self->send(pool, done_atom::value, std::move(out));
+          }
         },
         [&](caf::exit_msg&) { running = false; },
         caf::after(std::chrono::seconds(1)) >> [&] { running = !stop->load(); });

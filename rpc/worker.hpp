@@ -20,9 +20,11 @@ using done_atom = caf::atom_constant<caf::atom("ag_done")>;
 
 /// Connects lazily (a job without a call only connects: the pool's probe),
 /// drops a connection after a transport error or timeout, and bounds every
-/// call by the job's deadline. Runs until an exit message arrives or `stop`
-/// is set.
+/// call by the job's deadline. After a successful call it takes the next one
+/// from `ready` itself, if there is one. Runs until an exit message arrives
+/// or `stop` is set.
 void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
-                 std::vector<endpoint> endpoints, std::shared_ptr<std::atomic<bool>> stop);
+                 std::vector<endpoint> endpoints, std::shared_ptr<ready_calls> ready,
+                 std::shared_ptr<std::atomic<bool>> stop);
 
 } // namespace actorgate::rpc

@@ -25,6 +25,7 @@
 #include "actors/errors.hpp"
 #include "rpc/gen/Compute.h"
 #include "rpc/typed_pool.hpp"
+#include "rpc/work.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -106,11 +107,12 @@ struct pool_fixture {
   ~pool_fixture() { caf::anon_send_exit(pool.actor(), caf::exit_reason::user_shutdown); }
 
   // Calls work(us) and waits: the checksum, or the backend error's HTTP status.
-  std::variant<std::int64_t, unsigned> work(std::int32_t us, bool idempotent) {
+  std::variant<std::int64_t, unsigned> work(std::int32_t us, bool idempotent,
+                                            milliseconds limit = 20s) {
     caf::scoped_actor self{sys};
     std::variant<std::int64_t, unsigned> out = 0u;
     auto job = rpc::make_job<ComputeClient>(
-        deadline::after(20s), [us](ComputeClient& c) { return c.work(us); }, nullptr, idempotent);
+        deadline::after(limit), [us](ComputeClient& c) { return c.work(us); }, nullptr, idempotent);
     self->request(pool.actor(), caf::infinite, rpc::call_atom::value, std::move(job))
         .receive([&](std::int64_t sum) { out = sum; },
                  [&](caf::error& e) { out = error_response(e).status; });
@@ -142,6 +144,42 @@ TEST_CASE("a pool spreads calls over its endpoints round-robin or by least outst
     CHECK(fx.stats->endpoints[1]->calls.load() >= 5);
     CHECK(fx.stats->endpoints[0]->calls.load() + fx.stats->endpoints[1]->calls.load() == 20);
   }
+}
+
+TEST_CASE("calls waiting for busy workers all run and one whose deadline passes meanwhile "
+          "gets a timeout") {
+  backend_process backend;
+  pool_fixture fx{{backend.port}, rpc::balance_kind::least_outstanding};
+  // Both workers busy; then calls that wait, the first started ahead (the
+  // ready list, taken by the next worker to finish), the rest queued.
+  std::vector<std::future<std::variant<std::int64_t, unsigned>>> long_calls, waiting;
+  for (int i = 0; i < 2; ++i) {
+    long_calls.push_back(std::async(std::launch::async, [&] { return fx.work(300'000, false); }));
+  }
+  while (fx.stats->busy.load() < 2)
+    std::this_thread::sleep_for(1ms);
+  auto impatient =
+      std::async(std::launch::async, [&] { return fx.work(10, false, milliseconds(100)); });
+  while (fx.stats->queued.load() < 1)
+    std::this_thread::sleep_for(1ms);
+  for (int i = 0; i < 6; ++i)
+    waiting.push_back(std::async(std::launch::async, [&] { return fx.work(1000, false); }));
+  while (fx.stats->queued.load() < 7)
+    std::this_thread::sleep_for(1ms);
+
+  auto late = impatient.get();
+  REQUIRE(std::holds_alternative<unsigned>(late));
+  CHECK(std::get<unsigned>(late) == 504);
+  for (auto& f : long_calls)
+    CHECK(f.get() == std::variant<std::int64_t, unsigned>{rpc::work_checksum(300'000)});
+  for (auto& f : waiting)
+    CHECK(f.get() == std::variant<std::int64_t, unsigned>{rpc::work_checksum(1000)});
+  // Everything answered: nothing left started, queued or running.
+  CHECK(fx.stats->queued.load() == 0);
+  CHECK(fx.stats->busy.load() == 0);
+  CHECK(fx.stats->endpoints[0]->outstanding.load() == 0);
+  CHECK(fx.stats->errors_of(backend_errc::timeout) == 1);
+  CHECK(std::holds_alternative<std::int64_t>(fx.work(10, false)));
 }
 
 TEST_CASE("a broken call is retried on another endpoint only when it is idempotent") {
