@@ -156,16 +156,18 @@ TEST_CASE("calls waiting for busy workers all run and one whose deadline passes 
   for (int i = 0; i < 2; ++i) {
     long_calls.push_back(std::async(std::launch::async, [&] { return fx.work(300'000, false); }));
   }
-  while (fx.stats->busy.load() < 2)
-    std::this_thread::sleep_for(1ms);
+  // Bounded waits: on a slow machine a step may be missed, never hang.
+  auto wait_until = [](auto ready) {
+    for (auto until = steady_clock::now() + 5s; !ready() && steady_clock::now() < until;)
+      std::this_thread::sleep_for(1ms);
+  };
+  wait_until([&] { return fx.stats->busy.load() == 2; });
   auto impatient =
       std::async(std::launch::async, [&] { return fx.work(10, false, milliseconds(100)); });
-  while (fx.stats->queued.load() < 1)
-    std::this_thread::sleep_for(1ms);
+  wait_until([&] { return fx.stats->queued.load() >= 1; });
   for (int i = 0; i < 6; ++i)
     waiting.push_back(std::async(std::launch::async, [&] { return fx.work(1000, false); }));
-  while (fx.stats->queued.load() < 7)
-    std::this_thread::sleep_for(1ms);
+  wait_until([&] { return fx.stats->queued.load() == 7; });
 
   auto late = impatient.get();
   REQUIRE(std::holds_alternative<unsigned>(late));
@@ -174,7 +176,9 @@ TEST_CASE("calls waiting for busy workers all run and one whose deadline passes 
     CHECK(f.get() == std::variant<std::int64_t, unsigned>{rpc::work_checksum(300'000)});
   for (auto& f : waiting)
     CHECK(f.get() == std::variant<std::int64_t, unsigned>{rpc::work_checksum(1000)});
-  // Everything answered: nothing left started, queued or running.
+  // Everything answered: nothing left started, queued or running (the pool
+  // publishes its numbers just after it answers the last call).
+  wait_until([&] { return fx.stats->busy.load() == 0; });
   CHECK(fx.stats->queued.load() == 0);
   CHECK(fx.stats->busy.load() == 0);
   CHECK(fx.stats->endpoints[0]->outstanding.load() == 0);
