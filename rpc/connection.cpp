@@ -73,20 +73,15 @@ void connection::close() noexcept {
   protocol_.reset();
   transport_.reset();
   socket_.reset();
-  last_answer_ = {};
 }
 
 bool connection::is_open() const {
   return socket_ && socket_->isOpen();
 }
 
-bool connection::stale(std::chrono::steady_clock::time_point now) const {
+bool connection::stale() const {
   if (!is_open())
     return true;
-  // Under load this saves a system call per call. A close that races with
-  // a call fails that call, as it would between this check and the send.
-  if (now - last_answer_ < recent)
-    return false;
   pollfd p{socket_->getSocketFD(), POLLIN, 0};
   // Between calls the server sends nothing: readability means EOF, a reset
   // or garbage, and any of them makes the connection unusable.

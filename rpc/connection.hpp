@@ -48,14 +48,8 @@ public:
   bool is_open() const;
 
   /// True if the idle connection was closed by the peer (or has unexpected
-  /// bytes): it must not be used for a call. A connection that answered a
-  /// call less than `recent` ago is taken as alive without asking the kernel:
-  /// peers close idle connections after seconds, not milliseconds.
-  bool stale(std::chrono::steady_clock::time_point now) const;
-  static constexpr std::chrono::milliseconds recent{100};
-
-  /// Records that a call on the connection was answered at `now`.
-  void answered(std::chrono::steady_clock::time_point now) { last_answer_ = now; }
+  /// bytes): it must not be used for a call.
+  bool stale() const;
 
   /// Send and receive timeout for the next call; the connection is never
   /// reused after a timeout, so it cannot get out of step with the server.
@@ -70,7 +64,6 @@ private:
   std::shared_ptr<apache::thrift::transport::TTransport> transport_;
   std::shared_ptr<apache::thrift::protocol::TProtocol> protocol_;
   int timeout_ms_ = 0; // what the socket's send and receive timeouts are set to
-  std::chrono::steady_clock::time_point last_answer_{};
 };
 
 } // namespace actorgate::rpc

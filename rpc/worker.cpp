@@ -34,7 +34,7 @@ void run(std::deque<connection>& conns, attempt& a, outcome& out) {
     return;
   }
   auto& conn = conns[a.endpoint];
-  if (conn.is_open() && conn.stale(out.started))
+  if (conn.is_open() && conn.stale())
     conn.close();
   if (!conn.is_open()) {
     try {
@@ -56,7 +56,6 @@ void run(std::deque<connection>& conns, attempt& a, outcome& out) {
   conn.set_call_timeout(limit);
   try {
     out.result = j.call(conn);
-    conn.answered(clock::now());
   } catch (const TTransportException& e) {
     conn.close();
     if (e.getType() == TTransportException::TIMED_OUT) {
