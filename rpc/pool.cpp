@@ -220,8 +220,13 @@ bool may_retry(backend_errc e, const outcome& o) {
 void on_done(pool_actor* self, outcome& o) {
   auto& st = self->state;
   auto w = o.worker;
-  if (o.ticket >= st.calls.size() || !st.calls[o.ticket] || w >= st.workers.size())
+  if (w >= st.workers.size())
     return;
+  if (o.ticket >= st.calls.size() || !st.calls[o.ticket]) {
+    if (!o.took_next) // not a call of ours; the worker is free all the same
+      next_for(self, w, false);
+    return;
+  }
   auto p = std::move(*st.calls[o.ticket]);
   st.calls[o.ticket].reset();
   st.free_tickets.push_back(o.ticket);
