@@ -127,22 +127,21 @@ void http_metrics::render(text_writer& w) const {
   // Read the later event first, so that the differences never go negative.
   auto closed = closed_.load(relaxed);
   auto opened = opened_.load(relaxed);
-  w.family("actorgate_http_open_connections", metric_type::gauge, "HTTP connections open now.");
-  w.sample("actorgate_http_open_connections", {}, opened - closed);
+  w.single("actorgate_http_open_connections", metric_type::gauge, "HTTP connections open now.",
+           opened - closed);
 
   auto answered = routed_answered_.load(relaxed);
   auto routed = routed_.load(relaxed);
-  w.family("actorgate_http_in_flight_requests", metric_type::gauge,
-           "Requests sent to a route actor and not answered yet (this scrape included).");
-  w.sample("actorgate_http_in_flight_requests", {}, routed - answered);
+  w.single("actorgate_http_in_flight_requests", metric_type::gauge,
+           "Requests sent to a route actor and not answered yet (this scrape included).",
+           routed - answered);
 
-  w.family("actorgate_http_refused_connections_total", metric_type::counter,
-           "Connections closed at accept because http.max-connections were open.");
-  w.sample("actorgate_http_refused_connections_total", {}, refused_.load(relaxed));
+  w.single("actorgate_http_refused_connections_total", metric_type::counter,
+           "Connections closed at accept because http.max-connections were open.",
+           refused_.load(relaxed));
 
-  w.family("actorgate_http_response_bytes_total", metric_type::counter,
-           "Bytes of HTTP responses written to sockets.");
-  w.sample("actorgate_http_response_bytes_total", {}, bytes_out_.load(relaxed));
+  w.single("actorgate_http_response_bytes_total", metric_type::counter,
+           "Bytes of HTTP responses written to sockets.", bytes_out_.load(relaxed));
 }
 
 } // namespace actorgate::metrics

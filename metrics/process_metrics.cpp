@@ -97,23 +97,18 @@ std::optional<process_sample> read_process() {
 
 void render_process(text_writer& w) {
   if (auto p = read_process()) {
-    w.family("actorgate_process_resident_memory_bytes", metric_type::gauge,
-             "Resident memory of the gateway process.");
-    w.sample("actorgate_process_resident_memory_bytes", {}, p->resident_bytes);
-    w.family("actorgate_process_open_fds", metric_type::gauge,
-             "Open file descriptors (sockets included).");
-    w.sample("actorgate_process_open_fds", {}, p->open_fds);
-    w.family("actorgate_process_threads", metric_type::gauge, "OS threads of the process.");
-    w.sample("actorgate_process_threads", {}, p->threads);
-    w.family("actorgate_process_cpu_seconds_total", metric_type::counter,
-             "User and system CPU time of the process.");
-    w.sample("actorgate_process_cpu_seconds_total", {}, p->cpu_seconds);
-    w.family("actorgate_process_start_time_seconds", metric_type::gauge,
-             "When the process started, in seconds since the Unix epoch.");
-    w.sample("actorgate_process_start_time_seconds", {}, p->start_time);
-    w.family("actorgate_process_uptime_seconds", metric_type::gauge,
-             "Seconds since the process started.");
-    w.sample("actorgate_process_uptime_seconds", {}, p->uptime);
+    w.single("actorgate_process_resident_memory_bytes", metric_type::gauge,
+             "Resident memory of the gateway process.", p->resident_bytes);
+    w.single("actorgate_process_open_fds", metric_type::gauge,
+             "Open file descriptors (sockets included).", p->open_fds);
+    w.single("actorgate_process_threads", metric_type::gauge, "OS threads of the process.",
+             p->threads);
+    w.single("actorgate_process_cpu_seconds_total", metric_type::counter,
+             "User and system CPU time of the process.", p->cpu_seconds);
+    w.single("actorgate_process_start_time_seconds", metric_type::gauge,
+             "When the process started, in seconds since the Unix epoch.", p->start_time);
+    w.single("actorgate_process_uptime_seconds", metric_type::gauge,
+             "Seconds since the process started.", p->uptime);
   }
   w.family("actorgate_build_info", metric_type::gauge, "Always 1; the labels say which build.");
   w.sample("actorgate_build_info", {{"version", build_version()}}, std::uint64_t{1});

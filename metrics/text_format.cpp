@@ -122,6 +122,18 @@ void text_writer::sample(std::string_view name, std::initializer_list<label> lab
   out_ += '\n';
 }
 
+void text_writer::single(std::string_view name, metric_type type, std::string_view help,
+                         std::uint64_t value) {
+  family(name, type, help);
+  sample(name, {}, value);
+}
+
+void text_writer::single(std::string_view name, metric_type type, std::string_view help,
+                         double value) {
+  family(name, type, help);
+  sample(name, {}, value);
+}
+
 void text_writer::histogram(std::string_view name, std::initializer_list<label> labels,
                             const histogram_snapshot& h) {
   std::uint64_t cumulative = 0;

@@ -70,6 +70,10 @@ public:
   void sample(std::string_view name, std::initializer_list<label> labels, std::uint64_t value);
   void sample(std::string_view name, std::initializer_list<label> labels, double value);
 
+  /// A family with one sample and no labels: its name written once.
+  void single(std::string_view name, metric_type type, std::string_view help, std::uint64_t value);
+  void single(std::string_view name, metric_type type, std::string_view help, double value);
+
   /// The _bucket (cumulative, ending with le="+Inf"), _sum and _count lines
   /// of one histogram; _count always equals the +Inf bucket.
   void histogram(std::string_view name, std::initializer_list<label> labels,
