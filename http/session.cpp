@@ -242,10 +242,8 @@ void session::check_head() {
     char c = raw[i];
     bool bad = c == '\0' || (c == '\n' && (i == 0 || raw[i - 1] != '\r')) ||
                (c == '\r' && i + 1 < raw.size() && raw[i + 1] != '\n');
-    if (bad) {
-      close_after_write_ = true;
-      return do_write(response::error(400, "bare CR, LF or NUL in the request header"));
-    }
+    if (bad)
+      return refuse(400, "bare CR, LF or NUL in the request header");
   }
   // Line limits, each line once: the request target (414), one header field
   // and the number of fields (431).
@@ -261,10 +259,8 @@ void session::check_head() {
           check_line(raw.substr(line_start_, limit - line_start_), end != std::string_view::npos))
     return reject_head(status);
   if (end == std::string_view::npos) {
-    if (raw.size() > opts_.max_header_bytes) {
-      close_after_write_ = true;
-      return do_write(response::error(431, "request header fields too large"));
-    }
+    if (raw.size() > opts_.max_header_bytes)
+      return reject_head(431);
     head_scanned_ = raw.size();
     stream_.async_read_some(buffer_.prepare(4096),
                             beast::bind_front_handler(&session::on_head_bytes, shared_from_this()));
@@ -273,10 +269,8 @@ void session::check_head() {
   auto head = raw.substr(0, end + 2);
   for (auto pos = head.find("\r\n"); pos != std::string_view::npos;
        pos = head.find("\r\n", pos + 2))
-    if (pos + 2 < head.size() && (head[pos + 2] == ' ' || head[pos + 2] == '\t')) {
-      close_after_write_ = true;
-      return do_write(response::error(400, "obsolete line folding in a header field"));
-    }
+    if (pos + 2 < head.size() && (head[pos + 2] == ' ' || head[pos + 2] == '\t'))
+      return refuse(400, "obsolete line folding in a header field");
   // The whole header is in the buffer: parse it here, without another
   // asynchronous round trip.
   beast::error_code ec;
@@ -308,10 +302,13 @@ unsigned session::check_line(std::string_view line, bool complete) const {
 }
 
 void session::reject_head(unsigned status) {
+  refuse(status, status == 414   ? "request target too long"
+                 : status == 431 ? "request header fields too large"
+                                 : "malformed request line");
+}
+
+void session::refuse(unsigned status, std::string_view why) {
   close_after_write_ = true;
-  const char* why = status == 414   ? "request target too long"
-                    : status == 431 ? "request header fields too large"
-                                    : "malformed request line";
   do_write(response::error(status, why));
 }
 
@@ -327,10 +324,9 @@ void session::on_header(beast::error_code ec, std::size_t) {
     return on_read(ec, 0);
   const auto& msg = parser_->get();
   auto reject = [this](unsigned status, const char* why) {
-    close_after_write_ = true;
     version_ = parser_->get().version() == 10 ? 10 : 11;
     head_ = parser_->get().method() == bhttp::verb::head;
-    do_write(response::error(status, why));
+    refuse(status, why);
   };
   // RFC 9112 3.2: exactly one Host in HTTP/1.1.
   auto hosts = msg.count(bhttp::field::host);
@@ -385,10 +381,8 @@ void session::dispatch() {
   request req;
   req.method = to_method(msg.method());
   parsed_target target;
-  if (!parse_target(msg.target(), target)) {
-    close_after_write_ = true;
-    return do_write(response::error(400, "malformed request target"));
-  }
+  if (!parse_target(msg.target(), target))
+    return refuse(400, "malformed request target");
   if (req.method == method::other)
     return do_write(response::error(501, "method not implemented"));
   auto match = routes_->find(req.method, target.segments, thread_);

@@ -95,6 +95,8 @@ private:
   /// The status for a request line or header line that breaks a limit, or 0.
   unsigned check_line(std::string_view line, bool complete) const;
   void reject_head(unsigned status);
+  /// Answers `status` and closes the connection after the answer.
+  void refuse(unsigned status, std::string_view why);
   void on_head_bytes(beast::error_code ec, std::size_t n);
   void on_header(beast::error_code ec, std::size_t n);
   void do_read_body();
