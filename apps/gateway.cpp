@@ -88,7 +88,7 @@ namespace {
 std::string endpoint_list(const rpc::pool_options& opts) {
   std::string out;
   for (const auto& t : opts.endpoints)
-    out += (out.empty() ? "" : ",") + t.host + ":" + std::to_string(t.port);
+    out += (out.empty() ? "" : ",") + rpc::to_string(t);
   return out;
 }
 } // namespace

@@ -25,6 +25,10 @@ bool parse_transport(const std::string& s, transport_kind& out) {
   return true;
 }
 
+std::string to_string(const endpoint& ep) {
+  return ep.host + ":" + std::to_string(ep.port);
+}
+
 connection::connection(endpoint ep) : ep_(std::move(ep)) {}
 
 connection::~connection() {

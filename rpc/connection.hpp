@@ -35,6 +35,9 @@ struct endpoint {
   std::chrono::milliseconds call_timeout{3000};
 };
 
+/// "host:port", as in [backend] endpoints.
+std::string to_string(const endpoint& ep);
+
 class connection {
 public:
   explicit connection(endpoint ep);

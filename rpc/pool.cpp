@@ -394,7 +394,7 @@ caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_ho
   o.stats->queue_limit = o.queue_limit;
   for (const auto& ep : o.endpoints) {
     auto es = std::make_unique<endpoint_stats>();
-    es->address = ep.host + ":" + std::to_string(ep.port);
+    es->address = to_string(ep);
     o.stats->endpoints.push_back(std::move(es));
   }
   return sys.spawn<pool_impl, caf::lazy_init>(host, std::move(o), std::move(domain));

@@ -77,34 +77,35 @@ public:
   /// Calls f(Client&) on a worker, bounded by `due`; returns CAF's response
   /// handle, to be completed with .then(on_result, on_error).
   template <class F> auto call(caf::event_based_actor* self, deadline due, F f) const {
-    // No CAF timeout: the worker bounds the call by `due` and always answers.
-    return self->request(pool_, caf::infinite, call_atom::value,
-                         make_job<Client>(due, std::move(f)));
+    return send(self, make_job<Client>(due, std::move(f)));
   }
 
   /// The same, on behalf of `req`: bounded by req.deadline, and the call's
   /// time is added to the request's backend time (see the access log).
   template <class F> auto call(caf::event_based_actor* self, const request& req, F f) const {
-    return self->request(pool_, caf::infinite, call_atom::value,
-                         make_job<Client>(req.deadline, std::move(f), req.backend_time));
+    return send(self, make_job<Client>(req.deadline, std::move(f), req.backend_time));
   }
 
   /// Either of the above for a call that is safe to repeat: after a broken
   /// connection or a call timeout the pool may retry it on another endpoint.
   template <class F>
   auto call(caf::event_based_actor* self, deadline due, idempotent_t, F f) const {
-    return self->request(pool_, caf::infinite, call_atom::value,
-                         make_job<Client>(due, std::move(f), nullptr, true));
+    return send(self, make_job<Client>(due, std::move(f), nullptr, true));
   }
   template <class F>
   auto call(caf::event_based_actor* self, const request& req, idempotent_t, F f) const {
-    return self->request(pool_, caf::infinite, call_atom::value,
-                         make_job<Client>(req.deadline, std::move(f), req.backend_time, true));
+    return send(self, make_job<Client>(req.deadline, std::move(f), req.backend_time, true));
   }
 
   const caf::actor& actor() const { return pool_; }
 
 private:
+  auto send(caf::event_based_actor* self, job j) const {
+    // No CAF timeout: the worker bounds the call by the job's deadline and
+    // always answers.
+    return self->request(pool_, caf::infinite, call_atom::value, std::move(j));
+  }
+
   caf::actor pool_;
 };
 
