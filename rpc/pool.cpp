@@ -91,14 +91,21 @@ std::optional<std::size_t> pick(pool_state& st, const pending& p) {
 
 void eject(pool_actor* self, std::size_t ep);
 
+// Answers a call whose deadline passed before a worker took it. A probe that
+// waited that long behind busy workers is tried again later: its endpoint
+// must not stay "probing" with no probe on the way.
+void expire(pool_actor* self, pending& p) {
+  if (p.probe)
+    eject(self, *p.only);
+  fail(self->state, p, make_error(backend_errc::timeout, "deadline passed in the queue"));
+}
+
 // Books `p` as started: picks its endpoint and gives it a ticket. None if
 // it cannot run (it was answered: no endpoint, or too late).
 std::optional<attempt> start(pool_actor* self, pending p) {
   auto& st = self->state;
   if (p.work.due.expired()) {
-    if (p.probe) // it waited behind busy workers: try again later
-      eject(self, *p.only);
-    fail(st, p, make_error(backend_errc::timeout, "deadline passed in the queue"));
+    expire(self, p);
     return std::nullopt;
   }
   auto ep = pick(st, p);
@@ -143,7 +150,8 @@ void next_for(pool_actor* self, std::size_t w, bool last_resort) {
 
 // Whether a caller's call fits: a worker is idle or the queue has room once
 // calls whose deadline passed while every worker was busy are dropped.
-bool has_room(pool_state& st) {
+bool has_room(pool_actor* self) {
+  auto& st = self->state;
   // Started calls waiting for a worker count against the limit too.
   auto waiting = st.ready->size();
   if (!st.idle.empty() || st.queue.size() + waiting < st.opts.queue_limit)
@@ -151,7 +159,7 @@ bool has_room(pool_state& st) {
   auto& q = st.queue;
   for (auto i = q.begin(); i != q.end();) {
     if (i->work.due.expired()) {
-      fail(st, *i, make_error(backend_errc::timeout, "deadline passed in the queue"));
+      expire(self, *i);
       i = q.erase(i);
     } else {
       ++i;
@@ -321,7 +329,7 @@ caf::result<caf::message> dispatch(pool_actor* self, job j) {
     return make_error(backend_errc::unavailable, "circuit open: every endpoint is ejected");
   // Decided before a response promise exists: once one does, CAF 0.17
   // ignores an error returned from the handler.
-  if (!has_room(st)) {
+  if (!has_room(self)) {
     st.stats->calls.fetch_add(1, relaxed);
     st.stats->count_error(backend_errc::overloaded);
     publish(st);

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <functional>
 #include <future>
 #include <optional>
 #include <string>
@@ -90,7 +91,8 @@ struct pool_fixture {
   std::shared_ptr<rpc::pool_stats> stats = std::make_shared<rpc::pool_stats>();
   rpc::typed_pool<ComputeClient> pool;
 
-  pool_fixture(std::vector<std::uint16_t> ports, rpc::balance_kind balance) {
+  pool_fixture(std::vector<std::uint16_t> ports, rpc::balance_kind balance,
+               const std::function<void(rpc::pool_options&)>& adjust = {}) {
     rpc::pool_options opts;
     opts.workers = 2;
     opts.balance = balance;
@@ -102,6 +104,8 @@ struct pool_fixture {
       opts.endpoints.push_back(ep);
     }
     opts.stats = stats;
+    if (adjust)
+      adjust(opts);
     pool = rpc::spawn_typed_pool<ComputeClient>(sys, opts);
   }
   ~pool_fixture() { caf::anon_send_exit(pool.actor(), caf::exit_reason::user_shutdown); }
@@ -184,6 +188,48 @@ TEST_CASE("calls waiting for busy workers all run and one whose deadline passes 
   CHECK(fx.stats->endpoints[0]->outstanding.load() == 0);
   CHECK(fx.stats->errors_of(backend_errc::timeout) == 1);
   CHECK(std::holds_alternative<std::int64_t>(fx.work(10, false)));
+}
+
+TEST_CASE("a probe whose deadline passes in a full queue leaves its endpoint ejected, not "
+          "probing for ever") {
+  std::uint16_t dead = 0; // a port nobody listens on: connects are refused
+  {
+    black_hole h;
+    dead = h.port;
+  }
+  backend_process live;
+  pool_fixture fx{{dead, live.port}, rpc::balance_kind::round_robin, [](rpc::pool_options& o) {
+                    o.workers = 1;
+                    o.queue_limit = 1;
+                    o.health.eject_after = 1;
+                    o.health.backoff_initial = 50ms;
+                    o.health.backoff_max = 50ms;
+                    o.endpoints[0].connect_timeout = 50ms; // a probe's deadline: 100 ms
+                  }};
+  auto& dead_state = fx.stats->endpoints[0]->state;
+  auto wait_until = [](auto ready) {
+    for (auto until = steady_clock::now() + 5s; !ready() && steady_clock::now() < until;)
+      std::this_thread::sleep_for(1ms);
+    return ready();
+  };
+  // The first call goes to the dead endpoint, ejects it and is retried on the live one.
+  REQUIRE(std::holds_alternative<std::int64_t>(fx.work(10, false)));
+  REQUIRE(dead_state.load() != rpc::endpoint_state::healthy);
+  // The only worker busy, one call started behind it: the probe waits in the queue.
+  auto busy = std::async(std::launch::async, [&] { return fx.work(1'500'000, false); });
+  REQUIRE(wait_until([&] { return fx.stats->busy.load() == 1; }));
+  auto next = std::async(std::launch::async, [&] { return fx.work(10, false); });
+  REQUIRE(wait_until([&] { return fx.stats->queued.load() == 2; })); // that call and the probe
+  std::this_thread::sleep_for(200ms);                                // past the probe's deadline
+  // A call that finds the queue full drops the expired probe, and is refused.
+  auto refused = fx.work(10, false);
+  REQUIRE(std::holds_alternative<unsigned>(refused));
+  CHECK(std::get<unsigned>(refused) == 503);
+  // Ejected again, so probed again later; "probing" with no probe would
+  // keep it out of the rotation for good.
+  CHECK(wait_until([&] { return dead_state.load() == rpc::endpoint_state::ejected; }));
+  CHECK(std::holds_alternative<std::int64_t>(busy.get()));
+  CHECK(std::holds_alternative<std::int64_t>(next.get()));
 }
 
 TEST_CASE("a broken call is retried on another endpoint only when it is idempotent") {
