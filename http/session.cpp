@@ -1,5 +1,6 @@
 #include "http/session.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <boost/asio/dispatch.hpp>
@@ -146,12 +147,15 @@ session::session(socket_type&& socket, const server_options& opts,
                  std::shared_ptr<const route_table> routes,
                  std::shared_ptr<session_registry> registry,
                  std::shared_ptr<const observer_list> observers, std::size_t thread)
-    : stream_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
+    : socket_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
       registry_(std::move(registry)), observers_(std::move(observers)), thread_(thread),
-      deadline_timer_(stream_.get_executor()) {
+      watchdog_(socket_.get_executor()),
+      watch_step_(std::max({std::chrono::milliseconds(1),
+                            std::min({opts.read_timeout, opts.write_timeout, opts.request_timeout,
+                                      std::chrono::milliseconds(linger_time)})})) {
   // Once per connection, and only for someone who reads it.
   if (!observers_->empty())
-    client_ = peer_text(stream_.socket());
+    client_ = peer_text(socket_);
   for (const auto& o : *observers_)
     o->on_connection_open();
 }
@@ -163,21 +167,21 @@ session::~session() {
 }
 
 void session::run() {
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->do_read(); });
 }
 
 void session::drain() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
     self->draining_ = true;
     // Between requests nothing is lost by closing; mid-request the answer is
     // written first and the connection closes after it.
     if (self->awaiting_first_byte_)
-      self->stream_.cancel(); // the pending read ends, and on_first_bytes closes
+      self->socket_.cancel(); // the pending read ends, and on_first_bytes closes
   });
 }
 
 void session::post_reply(std::uint64_t seq, response r) {
-  net::post(stream_.get_executor(), [self = shared_from_this(), seq, r = std::move(r)]() mutable {
+  net::post(socket_.get_executor(), [self = shared_from_this(), seq, r = std::move(r)]() mutable {
     self->on_reply(seq, std::move(r));
   });
 }
@@ -195,9 +199,9 @@ void session::do_read() {
     return do_read_head(); // pipelined: the next request is already here
   // Waiting for a request's first byte is the keep-alive idle time; reading
   // the rest of it is bounded separately by read_timeout.
-  stream_.expires_after(opts_.idle_timeout);
   awaiting_first_byte_ = true;
-  stream_.async_read_some(buffer_.prepare(4096),
+  set_io_deadline(std::chrono::steady_clock::now(), opts_.idle_timeout);
+  socket_.async_read_some(buffer_.prepare(4096),
                           beast::bind_front_handler(&session::on_first_bytes, shared_from_this()));
 }
 
@@ -214,7 +218,7 @@ void session::do_read_head() {
   route_ = {};
   request_id_.clear();
   backend_time_.reset();
-  stream_.expires_after(opts_.read_timeout);
+  set_io_deadline(started_, opts_.read_timeout);
   head_scanned_ = 0;
   line_start_ = 0;
   header_lines_ = 0;
@@ -262,7 +266,7 @@ void session::check_head() {
     if (raw.size() > opts_.max_header_bytes)
       return reject_head(431);
     head_scanned_ = raw.size();
-    stream_.async_read_some(buffer_.prepare(4096),
+    socket_.async_read_some(buffer_.prepare(4096),
                             beast::bind_front_handler(&session::on_head_bytes, shared_from_this()));
     return;
   }
@@ -341,7 +345,7 @@ void session::on_header(beast::error_code ec, std::size_t) {
   auto expect = msg[bhttp::field::expect];
   if (msg.version() >= 11 && beast::iequals(expect, "100-continue")) {
     static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    net::async_write(stream_, net::buffer(continue_line, sizeof continue_line - 1),
+    net::async_write(socket_, net::buffer(continue_line, sizeof continue_line - 1),
                      [self = shared_from_this()](beast::error_code e, std::size_t) {
                        if (e)
                          return self->do_close();
@@ -353,13 +357,14 @@ void session::on_header(beast::error_code ec, std::size_t) {
 }
 
 void session::do_read_body() {
-  bhttp::async_read(stream_, buffer_, *parser_,
+  bhttp::async_read(socket_, buffer_, *parser_,
                     beast::bind_front_handler(&session::on_read, shared_from_this()));
 }
 
 void session::on_read(beast::error_code ec, std::size_t) {
+  // operation_aborted: the watchdog closed the socket (read timeout).
   if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
-      ec == beast::error::timeout || ec == net::error::eof || ec == net::error::connection_reset)
+      ec == net::error::eof || ec == net::error::connection_reset)
     return do_close();
   if (ec) {
     close_after_write_ = true;
@@ -403,7 +408,8 @@ void session::dispatch() {
   for (const auto& f : msg)
     req.headers.push_back({std::string(f.name_string()), std::string(f.value())});
   req.body = std::move(msg.body());
-  req.deadline = deadline::after(opts_.request_timeout);
+  auto now = std::chrono::steady_clock::now();
+  req.deadline = deadline{now + opts_.request_timeout};
   req.id = request_id_;
   if (!observers_->empty()) {
     backend_time_ = std::make_shared<backend_timer>();
@@ -412,25 +418,63 @@ void session::dispatch() {
 
   auto seq = ++seq_;
   phase_ = phase::awaiting_reply;
-  deadline_timer_.expires_at(req.deadline.at());
-  deadline_timer_.async_wait(
-      [self = shared_from_this(), seq](beast::error_code e) { self->on_deadline(seq, e); });
+  // The watchdog holds the session while the reply is awaited: the reply
+  // handle holds it only weakly.
+  set_io_deadline(now, opts_.request_timeout);
   auto handle = make_reply_handle<session_sink>(registry_, weak_from_this(), seq);
   // Non-blocking and thread-safe: the IO thread never waits for an actor.
   caf::anon_send(*match.actor, handle_atom::value, std::move(req), std::move(handle));
 }
 
-void session::on_deadline(std::uint64_t seq, beast::error_code ec) {
-  if (ec || phase_ != phase::awaiting_reply || seq != seq_)
+void session::set_io_deadline(std::chrono::steady_clock::time_point now,
+                              std::chrono::steady_clock::duration timeout) {
+  io_deadline_ = now + timeout;
+  if (io_deadline_ < armed_until_ && phase_ != phase::closed)
+    arm_watchdog(watch_until(now));
+}
+
+// Waiting for a next request may last its full idle time: the request's own
+// deadlines re-arm once if they come earlier. Every other phase is looked at
+// again within one step, so that the deadlines set meanwhile (all at least
+// one step ahead) find the watchdog armed early enough and re-arm nothing.
+std::chrono::steady_clock::time_point
+session::watch_until(std::chrono::steady_clock::time_point now) const {
+  return awaiting_first_byte_ ? io_deadline_ : std::min(io_deadline_, now + watch_step_);
+}
+
+void session::arm_watchdog(std::chrono::steady_clock::time_point at) {
+  armed_until_ = at;
+  auto generation = ++watch_generation_;
+  watchdog_.expires_at(at); // a wait still pending ends as operation_aborted
+  watchdog_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+    self->on_watchdog(generation, ec);
+  });
+}
+
+void session::on_watchdog(std::uint64_t generation, beast::error_code ec) {
+  // A cancelled wait, or one that fired just before being replaced.
+  if (ec || generation != watch_generation_ || phase_ == phase::closed)
     return;
-  do_write(response::error(504, "deadline passed before the answer"));
+  armed_until_ = std::chrono::steady_clock::time_point::max();
+  auto now = std::chrono::steady_clock::now();
+  if (now >= io_deadline_)
+    return on_timeout();
+  arm_watchdog(watch_until(now));
+}
+
+void session::on_timeout() {
+  if (phase_ == phase::awaiting_reply)
+    return do_write(response::error(504, "deadline passed before the answer"));
+  // Reading, writing or lingering: the pending operation ends as aborted and
+  // its handler closes, as Beast's basic_stream does on a timeout.
+  beast::error_code ignored;
+  socket_.close(ignored);
 }
 
 void session::on_reply(std::uint64_t seq, response r) {
   // A late answer (after 504) or one for a closed connection is dropped.
   if (phase_ != phase::awaiting_reply || seq != seq_)
     return;
-  deadline_timer_.cancel();
   do_write(r);
 }
 
@@ -441,8 +485,8 @@ void session::do_write(const response& r) {
   bool keep = keep_alive_ && !close_after_write_ && !draining_ && !registry_->draining();
   close_after_write_ = !keep;
   serialize(r, wire_options{version_, keep, head_, request_id_}, out_);
-  stream_.expires_after(opts_.write_timeout);
-  net::async_write(stream_, net::buffer(out_),
+  set_io_deadline(std::chrono::steady_clock::now(), opts_.write_timeout);
+  net::async_write(socket_, net::buffer(out_),
                    beast::bind_front_handler(&session::on_write, shared_from_this()));
 }
 
@@ -495,20 +539,19 @@ void session::do_close() {
   if (phase_ == phase::closed || phase_ == phase::lingering)
     return;
   phase_ = phase::lingering;
-  deadline_timer_.cancel();
   beast::error_code ec;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  socket_.shutdown(net::ip::tcp::socket::shutdown_send, ec);
   if (ec)
     return finish_close();
   // Closing with unread input makes the kernel send RST, which can destroy
   // the answer we just wrote before the client reads it (e.g. a 413 to a
   // client still sending its body). Drain for a short, bounded while first.
-  stream_.expires_after(linger_time);
+  set_io_deadline(std::chrono::steady_clock::now(), linger_time);
   do_linger();
 }
 
 void session::do_linger() {
-  stream_.async_read_some(buffer_.prepare(4096),
+  socket_.async_read_some(buffer_.prepare(4096),
                           [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                             self->lingered_ += n;
                             if (ec || self->lingered_ > linger_bytes)
@@ -519,7 +562,9 @@ void session::do_linger() {
 
 void session::finish_close() {
   phase_ = phase::closed;
-  stream_.close();
+  beast::error_code ignored;
+  socket_.close(ignored);
+  watchdog_.cancel();
 }
 
 } // namespace actorgate::http

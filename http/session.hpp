@@ -3,6 +3,14 @@
 // Requests are answered in order, one at a time. Each session lives on one
 // IO thread's io_context, so its handlers never run concurrently and need no
 // strand; replies from actors are posted into that io_context.
+//
+// One timer, the watchdog, bounds every phase (idle, read, the request's
+// deadline, write, linger). Moving a phase's deadline is a store; the timer
+// is armed no later than the shortest timeout ahead, so a later deadline
+// never needs it re-armed, and when it fires early it re-arms itself. A
+// Beast basic_stream plus a deadline timer armed and cancelled three timers
+// per request: a heap insert, a removal and an aborted handler each, about
+// 5 % of a /ping.
 #pragma once
 
 #include <atomic>
@@ -18,7 +26,7 @@
 #include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/basic_stream.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -36,7 +44,6 @@ namespace net = boost::asio;
 
 using executor = net::io_context::executor_type;
 using socket_type = net::basic_stream_socket<net::ip::tcp, executor>;
-using stream_type = beast::basic_stream<net::ip::tcp, executor>;
 using timer_type = net::basic_waitable_timer<std::chrono::steady_clock,
                                              net::wait_traits<std::chrono::steady_clock>, executor>;
 
@@ -102,7 +109,14 @@ private:
   void do_read_body();
   void on_read(beast::error_code ec, std::size_t n);
   void dispatch();
-  void on_deadline(std::uint64_t seq, beast::error_code ec);
+  /// The current phase must end within `timeout` from `now`.
+  void set_io_deadline(std::chrono::steady_clock::time_point now,
+                       std::chrono::steady_clock::duration timeout);
+  std::chrono::steady_clock::time_point
+  watch_until(std::chrono::steady_clock::time_point now) const;
+  void arm_watchdog(std::chrono::steady_clock::time_point at);
+  void on_watchdog(std::uint64_t generation, beast::error_code ec);
+  void on_timeout();
   void on_reply(std::uint64_t seq, response r);
   void do_write(const response& r);
   void on_write(beast::error_code ec, std::size_t n);
@@ -112,7 +126,7 @@ private:
   void do_linger();
   void finish_close();
 
-  stream_type stream_;
+  socket_type socket_;
   beast::flat_buffer buffer_;
   const server_options& opts_;
   std::shared_ptr<const route_table> routes_;
@@ -121,7 +135,11 @@ private:
   std::size_t thread_; // the IO thread this session runs on: picks route replicas
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   std::string out_; // the response on the wire; capacity is reused
-  timer_type deadline_timer_;
+  timer_type watchdog_;
+  std::chrono::steady_clock::time_point io_deadline_{}; // of the current phase
+  std::chrono::steady_clock::time_point armed_until_ = std::chrono::steady_clock::time_point::max();
+  std::uint64_t watch_generation_ = 0; // tells the live wait from cancelled ones
+  std::chrono::steady_clock::duration watch_step_;
   phase phase_ = phase::reading;
   std::uint64_t seq_ = 0;
   bool keep_alive_ = false;

@@ -133,3 +133,54 @@ TEST_CASE("an idle keep-alive connection is closed after the idle timeout") {
   CHECK(took >= 250ms);
   CHECK(took < 2s);
 }
+
+TEST_CASE("a client that stops reading its answers is cut off at the write timeout") {
+  backend_process backend;
+  gateway_process gateway{backend.port, {"--http.admin-path=/admin", "--http.write-timeout=300ms"}};
+  // 2000 pipelined requests for the 12 KB admin page: 24 MB of answers,
+  // far beyond what the socket buffers hold for a client that reads nothing.
+  const int requests = 2000;
+  std::string pipeline;
+  for (int i = 0; i < requests; ++i)
+    pipeline += "GET /admin HTTP/1.1\r\nHost: x\r\n\r\n";
+  raw_connection stalled{gateway.port};
+  stalled.send(pipeline);
+  std::this_thread::sleep_for(1s); // the gateway's write stalls, and times out
+  CHECK(http_get(gateway.port, "/ping").status == 200);
+  auto start = steady_clock::now();
+  auto got = stalled.read_all(5s); // what the buffers held, then the close
+  auto took = duration_cast<milliseconds>(steady_clock::now() - start);
+  std::size_t answers = 0;
+  for (auto at = got.find("HTTP/1.1 200"); at != std::string::npos;
+       at = got.find("HTTP/1.1 200", at + 1))
+    ++answers;
+  CHECK(answers > 0);
+  CHECK(answers < requests);
+  CHECK(took < 4s);
+  MESSAGE(answers << " answers of " << requests << " reached the stalled client");
+}
+
+TEST_CASE("deadlines hold on a keep-alive connection after quick requests and an idle wait") {
+  backend_process backend;
+  // The deadline (800 ms) is longer than the session's watchdog step (the
+  // shortest timeout, here the 500 ms read timeout): the watchdog must wake
+  // early and wait again.
+  gateway_process gateway{backend.port,
+                          {"--http.request-timeout=800ms", "--http.read-timeout=500ms"}};
+  http_client c{gateway.port};
+  auto slow_call_times_out = [&] {
+    auto start = steady_clock::now();
+    auto r = c.get("/work?us=1000000");
+    auto took = duration_cast<milliseconds>(steady_clock::now() - start);
+    CHECK(r.status == 504);
+    CHECK(took >= 750ms);
+    CHECK(took < 1500ms);
+  };
+  for (int i = 0; i < 3; ++i)
+    CHECK(c.get("/ping").status == 200);
+  std::this_thread::sleep_for(300ms); // idle: the watchdog waits for the idle timeout
+  slow_call_times_out();
+  // The same connection goes on, and so does its next deadline.
+  CHECK(c.get("/ping").status == 200);
+  slow_call_times_out();
+}
