@@ -181,9 +181,13 @@ void session::drain() {
 }
 
 void session::post_reply(std::uint64_t seq, response r) {
-  net::post(socket_.get_executor(), [self = shared_from_this(), seq, r = std::move(r)]() mutable {
-    self->on_reply(seq, std::move(r));
-  });
+  // From an actor hosted on this session's IO thread the answer is written
+  // at once; from any other thread it is posted. Never re-entrant: dispatch()
+  // ends with the send, and an actor runs in a handler of its own.
+  net::dispatch(socket_.get_executor(),
+                [self = shared_from_this(), seq, r = std::move(r)]() mutable {
+                  self->on_reply(seq, std::move(r));
+                });
 }
 
 void session::do_read() {
