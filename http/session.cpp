@@ -182,8 +182,10 @@ void session::drain() {
 
 void session::post_reply(std::uint64_t seq, response r) {
   // From an actor hosted on this session's IO thread the answer is written
-  // at once; from any other thread it is posted. Never re-entrant: dispatch()
-  // ends with the send, and an actor runs in a handler of its own.
+  // at once; from any other thread it is posted. It may run inside
+  // dispatch(): a message to an actor that is gone is dropped inside
+  // anon_send, and its reply handle answers 500 there. So dispatch() must
+  // end with the send and touch nothing after it.
   net::dispatch(socket_.get_executor(),
                 [self = shared_from_this(), seq, r = std::move(r)]() mutable {
                   self->on_reply(seq, std::move(r));
@@ -211,7 +213,7 @@ void session::do_read() {
 
 void session::on_first_bytes(beast::error_code ec, std::size_t n) {
   awaiting_first_byte_ = false;
-  if (ec)
+  if (settled(ec))
     return do_close();
   buffer_.commit(n);
   do_read_head();
@@ -321,7 +323,7 @@ void session::refuse(unsigned status, std::string_view why) {
 }
 
 void session::on_head_bytes(beast::error_code ec, std::size_t n) {
-  if (ec)
+  if (settled(ec))
     return on_read(ec, 0);
   buffer_.commit(n);
   check_head();
@@ -351,7 +353,7 @@ void session::on_header(beast::error_code ec, std::size_t) {
     static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
     net::async_write(socket_, net::buffer(continue_line, sizeof continue_line - 1),
                      [self = shared_from_this()](beast::error_code e, std::size_t) {
-                       if (e)
+                       if (self->settled(e))
                          return self->do_close();
                        self->do_read_body();
                      });
@@ -366,9 +368,11 @@ void session::do_read_body() {
 }
 
 void session::on_read(beast::error_code ec, std::size_t) {
-  // operation_aborted: the watchdog closed the socket (read timeout).
+  settled(ec);
+  // operation_aborted, bad_descriptor: the watchdog closed the socket.
   if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
-      ec == net::error::eof || ec == net::error::connection_reset)
+      ec == net::error::bad_descriptor || ec == net::error::eof ||
+      ec == net::error::connection_reset)
     return do_close();
   if (ec) {
     close_after_write_ = true;
@@ -427,6 +431,7 @@ void session::dispatch() {
   set_io_deadline(now, opts_.request_timeout);
   auto handle = make_reply_handle<session_sink>(registry_, weak_from_this(), seq);
   // Non-blocking and thread-safe: the IO thread never waits for an actor.
+  // Last: the answer may be written inside it (see post_reply).
   caf::anon_send(*match.actor, handle_atom::value, std::move(req), std::move(handle));
 }
 
@@ -466,6 +471,17 @@ void session::on_watchdog(std::uint64_t generation, beast::error_code ec) {
   arm_watchdog(watch_until(now));
 }
 
+// An operation that completed in the same round as the watchdog's timeout,
+// whose handler ran first and closed the socket: it counts as aborted, so
+// that nothing goes on with a connection the client saw cut (a request
+// dispatched, a 400 written to a closed socket). Beast's basic_stream turns
+// such a late success into error::timeout the same way.
+bool session::settled(beast::error_code& ec) const {
+  if (!ec && !socket_.is_open())
+    ec = net::error::operation_aborted;
+  return static_cast<bool>(ec);
+}
+
 void session::on_timeout() {
   if (phase_ == phase::awaiting_reply)
     return do_write(response::error(504, "deadline passed before the answer"));
@@ -497,7 +513,7 @@ void session::do_write(const response& r) {
 void session::on_write(beast::error_code ec, std::size_t n) {
   if (!observers_->empty())
     report(n);
-  if (ec || close_after_write_)
+  if (settled(ec) || close_after_write_)
     return do_close();
   do_read();
 }
@@ -558,7 +574,7 @@ void session::do_linger() {
   socket_.async_read_some(buffer_.prepare(4096),
                           [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                             self->lingered_ += n;
-                            if (ec || self->lingered_ > linger_bytes)
+                            if (self->settled(ec) || self->lingered_ > linger_bytes)
                               return self->finish_close();
                             self->do_linger();
                           });

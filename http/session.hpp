@@ -117,6 +117,9 @@ private:
   void arm_watchdog(std::chrono::steady_clock::time_point at);
   void on_watchdog(std::uint64_t generation, beast::error_code ec);
   void on_timeout();
+  /// Turns a success that lost the race with a timeout into operation_aborted;
+  /// true if `ec` is then an error.
+  bool settled(beast::error_code& ec) const;
   void on_reply(std::uint64_t seq, response r);
   void do_write(const response& r);
   void on_write(beast::error_code ec, std::size_t n);

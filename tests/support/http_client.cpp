@@ -1,7 +1,10 @@
 #include "tests/support/http_client.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -89,6 +92,19 @@ raw_connection::raw_connection(std::uint16_t port) : impl_(std::make_unique<impl
 }
 
 raw_connection::~raw_connection() = default;
+
+bool raw_connection::wait_closed(std::chrono::milliseconds timeout) {
+  // POLLIN says nothing here (unread answers may be waiting): only the
+  // peer's FIN (POLLRDHUP) or its reset (POLLHUP, POLLERR) count.
+  pollfd p{impl_->stream.socket().native_handle(), POLLRDHUP, 0};
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    p.revents = 0;
+    if (::poll(&p, 1, 10) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0)
+      return true;
+  }
+  return false;
+}
 
 void raw_connection::send(const std::string& bytes) {
   net::write(impl_->stream.socket(), net::buffer(bytes));

@@ -47,6 +47,9 @@ public:
   void send(const std::string& bytes);
   /// Everything read until the server closes or `timeout` passes.
   std::string read_all(std::chrono::milliseconds timeout);
+  /// Waits, reading nothing, until the server has closed or reset the
+  /// connection; false if `timeout` passes first.
+  bool wait_closed(std::chrono::milliseconds timeout);
 
 private:
   struct impl;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -27,13 +28,19 @@
 namespace actorgate::test {
 
 struct in_process_server {
+  /// The defaults of http::server_options, on an ephemeral port.
+  static http::server_options defaults() {
+    http::server_options o;
+    o.port = 0;
+    return o;
+  }
+
+  in_process_server() : in_process_server(defaults()) {}
+  explicit in_process_server(http::server_options opts) : server{sys, std::move(opts)} {}
+
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  http::server server{sys, [] {
-                        http::server_options o;
-                        o.port = 0;
-                        return o;
-                      }()};
+  http::server server;
 
   void finish(const std::vector<caf::actor>& actors) {
     server.shutdown(std::chrono::milliseconds(500));
