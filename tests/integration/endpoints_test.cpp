@@ -29,6 +29,7 @@
 #include "rpc/work.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/wait.hpp"
 
 using namespace actorgate;
 using namespace actorgate::test;
@@ -160,11 +161,6 @@ TEST_CASE("calls waiting for busy workers all run and one whose deadline passes 
   for (int i = 0; i < 2; ++i) {
     long_calls.push_back(std::async(std::launch::async, [&] { return fx.work(300'000, false); }));
   }
-  // Bounded waits: on a slow machine a step may be missed, never hang.
-  auto wait_until = [](auto ready) {
-    for (auto until = steady_clock::now() + 5s; !ready() && steady_clock::now() < until;)
-      std::this_thread::sleep_for(1ms);
-  };
   wait_until([&] { return fx.stats->busy.load() == 2; });
   auto impatient =
       std::async(std::launch::async, [&] { return fx.work(10, false, milliseconds(100)); });
@@ -207,11 +203,6 @@ TEST_CASE("a probe whose deadline passes in a full queue leaves its endpoint eje
                     o.endpoints[0].connect_timeout = 50ms; // a probe's deadline: 100 ms
                   }};
   auto& dead_state = fx.stats->endpoints[0]->state;
-  auto wait_until = [](auto ready) {
-    for (auto until = steady_clock::now() + 5s; !ready() && steady_clock::now() < until;)
-      std::this_thread::sleep_for(1ms);
-    return ready();
-  };
   // The first call goes to the dead endpoint, ejects it and is retried on the live one.
   REQUIRE(std::holds_alternative<std::int64_t>(fx.work(10, false)));
   REQUIRE(dead_state.load() != rpc::endpoint_state::healthy);

@@ -18,6 +18,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/in_process_server.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/wait.hpp"
 
 using namespace actorgate::test;
 using namespace std::chrono_literals;
@@ -134,10 +135,7 @@ TEST_CASE("metrics: open and refused connections") {
   REQUIRE(c.get("/ping").status == 200); // c's connection is accepted and served
   raw_connection idle{gateway.port};
   // The second is open; wait until the gateway has it, then a third is refused.
-  for (auto until = std::chrono::steady_clock::now() + 5s;
-       scrape(c)["actorgate_http_open_connections"] != "2" &&
-       std::chrono::steady_clock::now() < until;)
-    std::this_thread::sleep_for(10ms);
+  wait_until([&] { return scrape(c)["actorgate_http_open_connections"] == "2"; }, 5s, 10ms);
   CHECK(raw_exchange(gateway.port, "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n", 2s).empty());
   auto s = scrape(c);
   CHECK(s["actorgate_http_open_connections"] == "2");
