@@ -149,10 +149,7 @@ session::session(socket_type&& socket, const server_options& opts,
                  std::shared_ptr<const observer_list> observers, std::size_t thread)
     : socket_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
       registry_(std::move(registry)), observers_(std::move(observers)), thread_(thread),
-      watchdog_(socket_.get_executor()),
-      watch_step_(std::max({std::chrono::milliseconds(1),
-                            std::min({opts.read_timeout, opts.write_timeout, opts.request_timeout,
-                                      std::chrono::milliseconds(linger_time)})})) {
+      watchdog_(socket_.get_executor()) {
   // Once per connection, and only for someone who reads it.
   if (!observers_->empty())
     client_ = peer_text(socket_);
@@ -448,7 +445,13 @@ void session::set_io_deadline(std::chrono::steady_clock::time_point now,
 // one step ahead) find the watchdog armed early enough and re-arm nothing.
 std::chrono::steady_clock::time_point
 session::watch_until(std::chrono::steady_clock::time_point now) const {
-  return awaiting_first_byte_ ? io_deadline_ : std::min(io_deadline_, now + watch_step_);
+  if (awaiting_first_byte_)
+    return io_deadline_;
+  // The shortest timeout a phase can set; at least 1 ms, so that it never spins.
+  auto step = std::max({std::chrono::milliseconds(1),
+                        std::min({opts_.read_timeout, opts_.write_timeout, opts_.request_timeout,
+                                  std::chrono::milliseconds(linger_time)})});
+  return std::min(io_deadline_, now + step);
 }
 
 void session::arm_watchdog(std::chrono::steady_clock::time_point at) {

@@ -142,7 +142,6 @@ private:
   std::chrono::steady_clock::time_point io_deadline_{}; // of the current phase
   std::chrono::steady_clock::time_point armed_until_ = std::chrono::steady_clock::time_point::max();
   std::uint64_t watch_generation_ = 0; // tells the live wait from cancelled ones
-  std::chrono::steady_clock::duration watch_step_;
   phase phase_ = phase::reading;
   std::uint64_t seq_ = 0;
   bool keep_alive_ = false;
