@@ -189,6 +189,10 @@ std::vector<spec> pool_specs(const std::string& group) {
        1, 1024},
       {group, "queue-size", kind::integer, std::to_string(p.queue_limit),
        "calls waiting for a free worker; beyond it the client gets 503", 0, 1'000'000},
+      {group, "chain-wait-us", kind::integer, std::to_string(p.chain_wait.count()),
+       "microseconds a call may wait for a busy worker (at the pace of recent calls) before an "
+       "idle one is woken for it; 0 wakes one for every call",
+       0, 1'000'000},
       {group, "connect-timeout", kind::duration, duration_text(t.connect_timeout),
        "time to connect to the backend", 1, max_ms},
       {group, "call-timeout", kind::duration, duration_text(t.call_timeout),
@@ -741,6 +745,7 @@ rpc::pool_options app_config::pool(const std::string& group) const {
                      p.balance);
   p.workers = integer(c, key("pool-size"), p.workers);
   p.queue_limit = integer(c, key("queue-size"), p.queue_limit);
+  p.chain_wait = std::chrono::microseconds(integer(c, key("chain-wait-us"), p.chain_wait.count()));
   p.health.eject_after = integer(c, key("eject-after"), p.health.eject_after);
   p.health.backoff_initial = ms(c, key("backoff-initial"), p.health.backoff_initial);
   p.health.backoff_max = ms(c, key("backoff-max"), p.health.backoff_max);

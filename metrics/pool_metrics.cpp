@@ -81,6 +81,13 @@ void render_pools(text_writer& w, const pool_list& pools) {
   per_pool(w, pools, "actorgate_pool_calls_total", metric_type::counter,
            "Calls answered, with a result or an error.",
            [](const pool_stats& p) { return p.calls.load(relaxed); });
+  per_pool(w, pools, "actorgate_pool_retries_total", metric_type::counter,
+           "Extra attempts made for failed calls that were safe to repeat.",
+           [](const pool_stats& p) { return p.retries.load(relaxed); });
+  per_pool(w, pools, "actorgate_pool_worker_wakeups_total", metric_type::counter,
+           "Calls handed to a sleeping worker; the rest were taken by a worker straight after "
+           "its previous call.",
+           [](const pool_stats& p) { return p.wakeups.load(relaxed); });
 
   // Every kind, zeros included: rate() needs the series before the first error.
   w.family("actorgate_pool_errors_total", metric_type::counter, "Calls that failed, by kind.");

@@ -30,6 +30,7 @@ const char* to_string(balance_kind b) {
 namespace {
 
 using probe_atom = caf::atom_constant<caf::atom("ag_probe")>;
+using nudge_atom = caf::atom_constant<caf::atom("ag_nudge")>;
 using pending = pool_state::pending;
 using std::chrono::milliseconds;
 
@@ -139,6 +140,7 @@ void next_for(pool_actor* self, std::size_t w, bool last_resort) {
     a = start(self, std::move(p));
   }
   if (a) {
+    st.stats->wakeups.fetch_add(1, relaxed);
     self->send(st.workers[w], run_atom::value, std::move(*a));
     return;
   }
@@ -168,13 +170,30 @@ bool has_room(pool_actor* self) {
   return q.size() + waiting < st.opts.queue_limit;
 }
 
-// Keeps up to one started call per busy worker in the ready list, so that a
-// worker finishing a call finds its next one there. Only calls that wait
-// anyway go there: with a worker idle, the queue is empty.
+// How many started calls may wait in the ready list for the busy workers:
+// at least one per busy worker, so that a worker finishing a call finds its
+// next one there, and as many more as the busy workers get through within
+// opts.chain_wait at the pace of the last calls. Within that bound a call
+// waits for a busy worker rather than waking an idle one: under a stream of
+// short calls a few workers go from call to call and the rest sleep, where
+// waking a worker per call would cost each call two system calls and two
+// context switches on top of its own. Calls slower than chain_wait, or a
+// pace not known yet, never wait while a worker is idle; nor any call when
+// the queue may hold none.
+std::size_t chained_wait(const pool_state& st) {
+  auto busy = st.workers.size() - st.idle.size();
+  auto wait = std::chrono::duration_cast<clock::duration>(st.opts.chain_wait);
+  if (busy == 0 || st.service.count() <= 0 || wait <= st.service || st.opts.queue_limit == 0)
+    return st.idle.empty() ? busy : 0;
+  auto n = static_cast<std::size_t>(wait / st.service) * busy;
+  return std::max(busy, std::min(n, st.opts.queue_limit));
+}
+
+// Moves queued calls to the ready list, up to chained_wait().
 void refill(pool_actor* self) {
   auto& st = self->state;
-  auto busy = st.workers.size() - st.idle.size();
-  while (!st.queue.empty() && st.ready->size() < busy) {
+  auto limit = chained_wait(st);
+  while (!st.queue.empty() && st.ready->size() < limit) {
     auto p = std::move(st.queue.front());
     st.queue.pop_front();
     if (auto a = start(self, std::move(p)))
@@ -182,20 +201,61 @@ void refill(pool_actor* self) {
   }
 }
 
-// Runs `p` now if a worker is idle, else queues it (first in line if
-// `urgent`: retries and probes).
+// Wakes idle workers while more calls wait than the busy ones get through
+// soon enough (all of them if `all`).
+void wake_for_waiting(pool_actor* self, bool all) {
+  auto& st = self->state;
+  auto waiting = [&st] { return st.queue.size() + st.ready->size(); };
+  while (!st.idle.empty() && waiting() > 0 && (all || waiting() > chained_wait(st))) {
+    auto w = st.idle.back();
+    st.idle.pop_back();
+    next_for(self, w, false);
+  }
+}
+
+// A call left waiting for a busy worker while a worker is idle must not
+// wait behind a call that hangs: if no call finishes before the nudge
+// arrives, idle workers take every waiting call. Armed at most once at a
+// time, so under a stream of short calls it costs a timer every few
+// milliseconds, not one per call.
+void arm_nudge(pool_actor* self) {
+  auto& st = self->state;
+  if (st.nudge_armed || st.idle.empty() || st.ready->size() + st.queue.size() == 0)
+    return;
+  st.nudge_armed = true;
+  st.finished_at_nudge = st.finished;
+  auto after = std::max<clock::duration>(milliseconds(1), 10 * st.opts.chain_wait);
+  self->delayed_send(self, after, nudge_atom::value);
+}
+
+void on_nudge(pool_actor* self) {
+  auto& st = self->state;
+  st.nudge_armed = false;
+  if (st.finished == st.finished_at_nudge)
+    wake_for_waiting(self, true);
+  arm_nudge(self);
+  publish(st);
+}
+
+// Runs `p` now if a worker is idle and the busy ones would not soon take it,
+// else queues it (first in line if `urgent`: retries and probes).
 void submit(pool_actor* self, pending p, bool urgent) {
   auto& st = self->state;
   if (urgent)
     st.queue.push_front(std::move(p));
   else
     st.queue.push_back(std::move(p));
-  while (!st.idle.empty() && !st.queue.empty()) {
-    auto w = st.idle.back();
-    st.idle.pop_back();
-    next_for(self, w, false);
-  }
+  wake_for_waiting(self, false);
   refill(self);
+  arm_nudge(self);
+}
+
+// After a worker's news: the busy workers may have changed.
+void rebalance(pool_actor* self) {
+  wake_for_waiting(self, false);
+  refill(self);
+  arm_nudge(self);
+  publish(self->state);
 }
 
 void eject(pool_actor* self, std::size_t ep) {
@@ -237,6 +297,11 @@ void on_done(pool_actor* self, outcome& o) {
   }
   auto p = std::move(*st.calls[o.ticket]);
   st.calls[o.ticket].reset();
+  ++st.finished;
+  // The pace of calls that ran: a failure may have ended early (a refused
+  // connect, a deadline) or late (a timeout), and says nothing of the next.
+  if (!p.probe && !o.error)
+    st.service = st.service.count() == 0 ? o.took : st.service + (o.took - st.service) / 8;
   st.free_tickets.push_back(o.ticket);
   p.work = std::move(o.work);
   bool probe = p.probe;
@@ -250,7 +315,7 @@ void on_done(pool_actor* self, outcome& o) {
   if (!o.error) {
     e.failures = 0;
     e.backoff = milliseconds{0};
-    e.last_success = clock::now();
+    e.last_success = o.started + o.took;
     set_state(st, ep, endpoint_state::healthy);
     if (!probe) {
       st.stats->calls.fetch_add(1, relaxed);
@@ -297,14 +362,12 @@ void on_done(pool_actor* self, outcome& o) {
     fail(st, p, std::move(o.error));
     if (!o.took_next)
       next_for(self, w, true);
-    refill(self);
-    publish(st);
+    rebalance(self);
     return;
   }
   if (!o.took_next)
     next_for(self, w, false);
-  refill(self);
-  publish(st);
+  rebalance(self);
 }
 
 void on_probe(pool_actor* self, std::size_t ep) {
@@ -373,6 +436,7 @@ public:
     caf::message_handler own{
         [this](done_atom, outcome& o) { on_done(this, o); },
         [this](probe_atom, std::size_t ep) { on_probe(this, ep); },
+        [this](nudge_atom) { on_nudge(this); },
     };
     return domain_(this).or_else(own);
   }

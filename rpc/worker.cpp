@@ -94,6 +94,7 @@ void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
             out.endpoint = a->endpoint;
             out.ticket = a->ticket;
             run(conns, *a, out);
+            out.took = clock::now() - out.started;
             out.work = std::move(a->work);
             // After a failure the pool decides where this worker goes next.
             a = out.error ? std::nullopt : ready->pop();

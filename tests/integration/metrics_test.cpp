@@ -109,6 +109,9 @@ TEST_CASE("metrics: exact counts by route method and status class through the pi
   CHECK(s["actorgate_pool_queue_depth{pool=\"backend\"}"] == "0");
   CHECK(s["actorgate_pool_busy_workers{pool=\"backend\"}"] == "0");
   CHECK(s["actorgate_pool_calls_total{pool=\"backend\"}"] == "3");
+  // One after the other: each found every worker asleep.
+  CHECK(s["actorgate_pool_worker_wakeups_total{pool=\"backend\"}"] == "3");
+  CHECK(s["actorgate_pool_retries_total{pool=\"backend\"}"] == "0");
   CHECK(s["actorgate_pool_errors_total{pool=\"backend\",kind=\"timeout\"}"] == "1");
   CHECK(s["actorgate_pool_errors_total{pool=\"backend\",kind=\"overloaded\"}"] == "0");
   CHECK(s["actorgate_pool_circuit_open{pool=\"backend\"}"] == "0");
