@@ -56,6 +56,19 @@ const std::string* request::header_value(std::string_view name) const {
 }
 
 std::string json_quote(std::string_view s) {
+  // Printable ASCII other than '"' and '\\' stands for itself: the common
+  // case skips building a JSON value.
+  bool plain = true;
+  for (char c : s)
+    plain = plain && c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+  if (plain) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '"';
+    out += s;
+    out += '"';
+    return out;
+  }
   return nlohmann::json(std::string(s))
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

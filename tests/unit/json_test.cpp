@@ -14,6 +14,12 @@ TEST_CASE("JSON strings are escaped and keep UTF-8") {
   CHECK(json_quote("line\nnext\ttab\r") == "\"line\\nnext\\ttab\\r\"");
   CHECK(json_quote(std::string("\x01\x1f", 2)) == "\"\\u0001\\u001f\"");
   CHECK(json_quote("</script>") == "\"</script>\"");
+  std::string printable; // stands for itself, as does DEL
+  for (char c = 0x20; c < 0x7f; ++c)
+    if (c != '"' && c != '\\')
+      printable += c;
+  CHECK(json_quote(printable) == "\"" + printable + "\"");
+  CHECK(json_quote("\x7f") == "\"\x7f\"");
   // UTF-8 stays as it is, not \u-escaped.
   CHECK(json_quote("h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80") ==
         "\"h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80\"");
