@@ -85,8 +85,8 @@ void render_pools(text_writer& w, const pool_list& pools) {
            "Extra attempts made for failed calls that were safe to repeat.",
            [](const pool_stats& p) { return p.retries.load(relaxed); });
   per_pool(w, pools, "actorgate_pool_worker_wakeups_total", metric_type::counter,
-           "Calls handed to a sleeping worker; the rest were taken by a worker straight after "
-           "its previous call.",
+           "Calls (retries and probes included) handed to a sleeping worker rather than taken "
+           "by a worker straight after its previous call.",
            [](const pool_stats& p) { return p.wakeups.load(relaxed); });
 
   // Every kind, zeros included: rate() needs the series before the first error.

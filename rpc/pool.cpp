@@ -141,9 +141,11 @@ void next_for(pool_actor* self, std::size_t w, bool last_resort) {
   }
   if (a) {
     st.stats->wakeups.fetch_add(1, relaxed);
+    st.busy_since[w] = clock::now();
     self->send(st.workers[w], run_atom::value, std::move(*a));
     return;
   }
+  st.busy_since[w] = {};
   if (last_resort)
     st.idle.insert(st.idle.begin(), w);
   else
@@ -170,29 +172,35 @@ bool has_room(pool_actor* self) {
   return q.size() + waiting < st.opts.queue_limit;
 }
 
-// How many started calls may wait in the ready list for the busy workers:
-// at least one per busy worker, so that a worker finishing a call finds its
-// next one there, and as many more as the busy workers get through within
-// opts.chain_wait at the pace of the last calls. Within that bound a call
-// waits for a busy worker rather than waking an idle one: under a stream of
-// short calls a few workers go from call to call and the rest sleep, where
-// waking a worker per call would cost each call two system calls and two
-// context switches on top of its own. Calls slower than chain_wait, or a
-// pace not known yet, never wait while a worker is idle; nor any call when
-// the queue may hold none.
-std::size_t chained_wait(const pool_state& st) {
+// How many started calls may wait in the ready list. While every worker is
+// busy: at least one per worker, so that a worker finishing a call finds its
+// next one there. While some sleep: as many as the workers whose call began
+// less than opts.chain_wait ago get through within chain_wait at the pace of
+// recent calls. Within that bound a call waits for a busy worker rather than
+// waking a sleeping one: under a stream of short calls a few workers go from
+// call to call and the rest sleep, where waking a worker per call would cost
+// each call two system calls and two context switches on top of its own. A
+// worker whose call has run longer than chain_wait is not counted on (its
+// call is a slow one, or hangs), nor is any while the pace is not known or
+// slower than chain_wait, or while the queue may hold nothing.
+std::size_t chained_wait(const pool_state& st, clock::time_point now) {
   auto busy = st.workers.size() - st.idle.size();
   auto wait = std::chrono::duration_cast<clock::duration>(st.opts.chain_wait);
-  if (busy == 0 || st.service.count() <= 0 || wait <= st.service || st.opts.queue_limit == 0)
-    return st.idle.empty() ? busy : 0;
-  auto n = static_cast<std::size_t>(wait / st.service) * busy;
-  return std::max(busy, std::min(n, st.opts.queue_limit));
+  std::size_t pacing = 0;
+  if (st.service.count() > 0 && wait > st.service && st.opts.queue_limit > 0)
+    for (auto since : st.busy_since)
+      if (since != clock::time_point{} && now - since < wait)
+        ++pacing;
+  auto n =
+      std::min(static_cast<std::size_t>(wait / std::max(st.service, clock::duration{1})) * pacing,
+               st.opts.queue_limit);
+  return st.idle.empty() ? std::max(busy, n) : n;
 }
 
 // Moves queued calls to the ready list, up to chained_wait().
-void refill(pool_actor* self) {
+void refill(pool_actor* self, clock::time_point now) {
   auto& st = self->state;
-  auto limit = chained_wait(st);
+  auto limit = chained_wait(st, now);
   while (!st.queue.empty() && st.ready->size() < limit) {
     auto p = std::move(st.queue.front());
     st.queue.pop_front();
@@ -201,40 +209,44 @@ void refill(pool_actor* self) {
   }
 }
 
-// Wakes idle workers while more calls wait than the busy ones get through
-// soon enough (all of them if `all`).
-void wake_for_waiting(pool_actor* self, bool all) {
+// Wakes idle workers while more calls wait than chained_wait() allows.
+void wake_for_waiting(pool_actor* self, clock::time_point now) {
   auto& st = self->state;
   auto waiting = [&st] { return st.queue.size() + st.ready->size(); };
-  while (!st.idle.empty() && waiting() > 0 && (all || waiting() > chained_wait(st))) {
+  while (!st.idle.empty() && waiting() > 0 && waiting() > chained_wait(st, now)) {
     auto w = st.idle.back();
     st.idle.pop_back();
     next_for(self, w, false);
   }
 }
 
-// A call left waiting for a busy worker while a worker is idle must not
-// wait behind a call that hangs: if no call finishes before the nudge
-// arrives, idle workers take every waiting call. Armed at most once at a
-// time, so under a stream of short calls it costs a timer every few
-// milliseconds, not one per call.
+// While calls wait and a worker sleeps, the pool looks again every
+// max(1 ms, chain_wait): a busy worker whose call has meanwhile run longer
+// than chain_wait no longer counts, and sleeping workers are woken for what
+// waits on it. One timer at a time, so under a stream of short calls this
+// costs a timer per millisecond, not one per call.
 void arm_nudge(pool_actor* self) {
   auto& st = self->state;
   if (st.nudge_armed || st.idle.empty() || st.ready->size() + st.queue.size() == 0)
     return;
   st.nudge_armed = true;
-  st.finished_at_nudge = st.finished;
-  auto after = std::max<clock::duration>(milliseconds(1), 10 * st.opts.chain_wait);
+  auto after = std::max<clock::duration>(milliseconds(1), st.opts.chain_wait);
   self->delayed_send(self, after, nudge_atom::value);
 }
 
-void on_nudge(pool_actor* self) {
-  auto& st = self->state;
-  st.nudge_armed = false;
-  if (st.finished == st.finished_at_nudge)
-    wake_for_waiting(self, true);
+// Balances the workers against the calls that wait: after a new call, a
+// worker's news, or a nudge.
+void rebalance(pool_actor* self) {
+  auto now = clock::now();
+  wake_for_waiting(self, now);
+  refill(self, now);
   arm_nudge(self);
-  publish(st);
+  publish(self->state);
+}
+
+void on_nudge(pool_actor* self) {
+  self->state.nudge_armed = false;
+  rebalance(self);
 }
 
 // Runs `p` now if a worker is idle and the busy ones would not soon take it,
@@ -245,17 +257,7 @@ void submit(pool_actor* self, pending p, bool urgent) {
     st.queue.push_front(std::move(p));
   else
     st.queue.push_back(std::move(p));
-  wake_for_waiting(self, false);
-  refill(self);
-  arm_nudge(self);
-}
-
-// After a worker's news: the busy workers may have changed.
-void rebalance(pool_actor* self) {
-  wake_for_waiting(self, false);
-  refill(self);
-  arm_nudge(self);
-  publish(self->state);
+  rebalance(self);
 }
 
 void eject(pool_actor* self, std::size_t ep) {
@@ -290,6 +292,8 @@ void on_done(pool_actor* self, outcome& o) {
   auto w = o.worker;
   if (w >= st.workers.size())
     return;
+  if (o.took_next) // about when it began the next call
+    st.busy_since[w] = o.started + o.took;
   if (o.ticket >= st.calls.size() || !st.calls[o.ticket]) {
     if (!o.took_next) // not a call of ours; the worker is free all the same
       next_for(self, w, false);
@@ -297,7 +301,6 @@ void on_done(pool_actor* self, outcome& o) {
   }
   auto p = std::move(*st.calls[o.ticket]);
   st.calls[o.ticket].reset();
-  ++st.finished;
   // The pace of calls that ran: a failure may have ended early (a refused
   // connect, a deadline) or late (a timeout), and says nothing of the next.
   if (!p.probe && !o.error)
@@ -353,15 +356,22 @@ void on_done(pool_actor* self, outcome& o) {
       st.stats->retries.fetch_add(1, relaxed);
       ++p.attempts;
       p.avoid = ep;
-      if (!o.took_next)
+      if (!o.took_next) {
+        st.busy_since[w] = {};
         st.idle.insert(st.idle.begin(), w); // another worker, if one is idle
+      }
       submit(self, std::move(p), true);
-      publish(st);
       return;
     }
     fail(st, p, std::move(o.error));
-    if (!o.took_next)
-      next_for(self, w, true);
+    if (!o.took_next) {
+      if (st.idle.empty()) {
+        next_for(self, w, true);
+      } else { // the others, whose connections may be good, go first
+        st.busy_since[w] = {};
+        st.idle.insert(st.idle.begin(), w);
+      }
+    }
     rebalance(self);
     return;
   }
@@ -381,7 +391,6 @@ void on_probe(pool_actor* self, std::size_t ep) {
   p.only = ep;
   p.probe = true;
   submit(self, std::move(p), true);
-  publish(st);
 }
 
 } // namespace
@@ -405,7 +414,6 @@ caf::result<caf::message> dispatch(pool_actor* self, job j) {
   p.promise = self->make_response_promise();
   auto promise = p.promise;
   submit(self, std::move(p), false);
-  publish(st);
   return promise;
 }
 
@@ -427,6 +435,7 @@ public:
     // if CAF 0.17 loses the exit message to a detached actor during shutdown.
     attach_functor([stop] { stop->store(true); });
     st.ready = std::make_shared<ready_calls>();
+    st.busy_since.assign(opts_.workers, clock::time_point{});
     for (std::size_t i = 0; i < opts_.workers; ++i) {
       st.workers.push_back(spawn<caf::detached + caf::linked>(
           worker_loop, caf::actor_cast<caf::actor>(this), i, opts_.endpoints, st.ready, stop));

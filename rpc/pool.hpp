@@ -1,15 +1,15 @@
 // pool: an event-based actor fronting N workers (blocking actors, one OS
 // thread each, holding one Thrift connection per backend endpoint). A job
-// goes only to a worker that is free or about to be, so one slow call never
-// holds up calls queued behind it; when every worker is busy, jobs wait in a
-// bounded queue, and past the bound the caller gets backend_errc::overloaded
-// at once. Calls wait started (their endpoint picked) in a list the workers
-// take from themselves when they finish a call: under load a worker goes from
-// call to call without sleeping, and the pool's thread wakes no one. Short
-// calls wait there even while a worker sleeps, as long as the busy workers
-// get to them within pool_options::chain_wait (waking a thread costs more
-// than such a call); if none of the busy workers finishes a call for a while,
-// the sleeping ones are woken for them.
+// goes to a free worker, so a slow call does not hold up calls behind it;
+// when every worker is busy, jobs wait in a bounded queue, and past the bound
+// the caller gets backend_errc::overloaded at once. Calls wait started (their
+// endpoint picked) in a list the workers take from themselves when they
+// finish a call: under load a worker goes from call to call without sleeping,
+// and the pool's thread wakes no one. Short calls wait there even while a
+// worker sleeps, as long as workers whose call began less than
+// pool_options::chain_wait ago will get to them within chain_wait (waking a
+// thread costs more than such a call); if such a call turns out slow, what
+// waits for it goes to a sleeping worker within max(1 ms, chain_wait).
 //
 // The pool also owns the endpoints' health. Each call goes to one endpoint,
 // picked among the healthy ones (least outstanding calls, or round-robin).
@@ -94,8 +94,8 @@ struct pool_options {
   std::size_t workers = 8;
   std::size_t queue_limit = 256;
   /// How long a call may be expected to wait for a busy worker, at the pace
-  /// of recent calls, before an idle one is woken for it (zero: always wake
-  /// one). Waking a sleeping thread costs both threads a system call and a
+  /// of recent calls, before a sleeping one is woken for it (zero: always
+  /// wake one). Waking a thread costs both threads a system call and a
   /// context switch, more than a short call itself; see chained_wait in
   /// pool.cpp.
   std::chrono::microseconds chain_wait{200};
@@ -197,8 +197,9 @@ struct pool_state {
   std::size_t next = 0; // round-robin cursor
   /// Moving average of outcome::took; zero until a call has finished.
   clock::duration service{};
-  /// Outcomes seen, and their count when the nudge was armed (arm_nudge()).
-  std::uint64_t finished = 0, finished_at_nudge = 0;
+  /// When each worker began its current call, as far as the pool knows;
+  /// the clock's epoch while it is idle.
+  std::vector<clock::time_point> busy_since;
   bool nudge_armed = false;
   double retry_tokens = 10;
   std::minstd_rand rng{std::random_device{}()};

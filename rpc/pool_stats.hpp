@@ -63,8 +63,9 @@ struct pool_stats {
   std::atomic<std::uint64_t> calls{0};
   /// Extra attempts made for failed calls (see retry_options).
   std::atomic<std::uint64_t> retries{0};
-  /// Calls handed to an idle (sleeping) worker; the others were taken by a
-  /// worker straight after its previous call (see pool_options::chain_wait).
+  /// Calls (retries and probes included) handed to a sleeping worker rather
+  /// than taken by a worker straight after its previous call (see
+  /// pool_options::chain_wait).
   std::atomic<std::uint64_t> wakeups{0};
   /// Indexed by backend_errc (index 0 unused).
   std::array<std::atomic<std::uint64_t>, 16> errors{};
