@@ -126,52 +126,41 @@ TEST_CASE("short calls go from call to call on busy workers instead of waking on
 
 namespace {
 
-// Short calls on `c`: the pool learns their pace.
-void warm_up(http_client& c) {
+// How long an /echo takes, through a gateway with `chain_wait_us`, while a
+// call of 1 s of backend CPU, begun `after` earlier, runs on another
+// connection. Short calls first, so that the pool knows their pace.
+std::chrono::steady_clock::duration echo_beside_slow_call(const std::string& chain_wait_us,
+                                                          std::chrono::milliseconds after) {
+  backend_process backend;
+  gateway_process gateway{
+      backend.port, {"--backend.chain-wait-us=" + chain_wait_us, "--http.request-timeout=10s"}};
+  http_client c{gateway.port};
   for (int i = 0; i < 20; ++i)
     REQUIRE(c.get("/echo?msg=warm").status == 200);
-}
-
-// How long an /echo on `c` takes while a call of 1 s of backend CPU, begun
-// `after` earlier, runs on another connection.
-std::chrono::steady_clock::duration echo_beside_slow_call(std::uint16_t port, http_client& c,
-                                                          std::chrono::milliseconds after) {
-  std::thread slow([&] { CHECK(http_get(port, "/work?us=1000000").status == 200); });
+  std::thread slow([&] { CHECK(http_get(gateway.port, "/work?us=1000000").status == 200); });
   std::this_thread::sleep_for(after);
   auto t0 = std::chrono::steady_clock::now();
   auto r = c.get("/echo?msg=quick");
   auto took = std::chrono::steady_clock::now() - t0;
   CHECK(r.status == 200);
   slow.join();
+  MESSAGE("the echo took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                           << " ms");
   return took;
 }
 
 } // namespace
 
 TEST_CASE("a short call does not wait for a worker whose call has run long") {
-  backend_process backend;
-  gateway_process gateway{backend.port,
-                          {"--backend.chain-wait-us=1000", "--http.request-timeout=10s"}};
-  http_client c{gateway.port};
-  warm_up(c);
-  // The slow call has run 100 ms, far past chain-wait: its worker is not
-  // counted on, and the echo goes to a sleeping worker at once.
-  auto took = echo_beside_slow_call(gateway.port, c, 100ms);
-  // Behind the slow call it would take the rest of its second.
-  CHECK(took < 500ms);
+  // The slow call has run 100 ms, far past chain-wait (1 ms): its worker is
+  // not counted on, and the echo goes to a sleeping worker at once. Behind
+  // the slow call it would take the rest of its second.
+  CHECK(echo_beside_slow_call("1000", 100ms) < 500ms);
 }
 
 TEST_CASE("a call waiting for a worker whose call turns out long goes to a sleeping one") {
-  backend_process backend;
-  gateway_process gateway{backend.port,
-                          {"--backend.chain-wait-us=50000", "--http.request-timeout=10s"}};
-  http_client c{gateway.port};
-  warm_up(c);
-  // The slow call began 10 ms before the echo, well within chain-wait: at the
-  // pace of the warm-up the echo waits for its worker, until the pool looks
-  // again (50 ms later) and sees that call has run too long.
-  auto took = echo_beside_slow_call(gateway.port, c, 10ms);
-  MESSAGE("the echo took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
-                           << " ms");
-  CHECK(took < 500ms);
+  // The slow call began 10 ms before the echo, well within chain-wait
+  // (50 ms): at the pace of the warm-up the echo waits for its worker, until
+  // the pool looks again 50 ms later and sees that call has run too long.
+  CHECK(echo_beside_slow_call("50000", 10ms) < 500ms);
 }
