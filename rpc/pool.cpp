@@ -213,7 +213,7 @@ void refill(pool_actor* self, clock::time_point now) {
 void wake_for_waiting(pool_actor* self, clock::time_point now) {
   auto& st = self->state;
   auto waiting = [&st] { return st.queue.size() + st.ready->size(); };
-  while (!st.idle.empty() && waiting() > 0 && waiting() > chained_wait(st, now)) {
+  while (!st.idle.empty() && waiting() > chained_wait(st, now)) {
     auto w = st.idle.back();
     st.idle.pop_back();
     next_for(self, w, false);
