@@ -2,7 +2,8 @@
 // advanced_server: do_x/on_x pairs, a deadline on every read and write.
 // Requests are answered in order, one at a time. Each session lives on one
 // IO thread's io_context, so its handlers never run concurrently and need no
-// strand; replies from actors are posted into that io_context.
+// strand; replies from actors are posted into that io_context, or written at
+// once when they come from an actor hosted on the same IO thread.
 //
 // One timer, the watchdog, bounds every phase (idle, read, the request's
 // deadline, write, linger). Moving a phase's deadline is a store; the timer
