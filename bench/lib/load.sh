@@ -31,25 +31,30 @@ check_result() {
 measure() {
   local scen=$1 run=$2 conns=$3 pids=$4
   shift 4
-  local log="$LOGS/$scen-$run.log" rc=0 line c0=0 c1=0 b0 b1 m0 m1 r0 r1 extra=""
+  local log="$LOGS/$scen-$run.log" rc=0 line c0=0 c1=0 b0 b1 m0 m1 r0 r1 x0 x1 i0 i1 extra=""
   # shellcheck disable=SC2086
   if [[ -n $pids ]]; then c0=$(cpu_ticks $pids); fi
   b0=$(cpu_ticks "$BACKEND_PID")
   read_reaped r0
   m0=$(machine_ticks)
+  x0=$(context_switches)
+  i0=$(resched_ipis)
   timeout --kill-after=5 $((DURATION + 60)) "$@" >"$log" 2>&1 || rc=$?
+  i1=$(resched_ipis)
+  x1=$(context_switches)
   m1=$(machine_ticks)
   read_reaped r1
   line=$(grep -E '^tool=' "$log" | tail -n 1 || true)
   ((rc == 0)) || fail "$scen run $run: '$1' exited with $rc: $(tail -n 3 "$log")"
   check_result "$scen" "$run" "$line"
   b1=$(cpu_ticks "$BACKEND_PID")
+  local requests
+  requests=$(kv "$line" requests)
   if [[ -n $pids ]]; then
     # shellcheck disable=SC2086
     c1=$(cpu_ticks $pids)
-    local cpu requests
+    local cpu
     cpu=$(cpu_seconds "$c0" "$c1")
-    requests=$(kv "$line" requests)
     # shellcheck disable=SC2086
     extra="server_cpu_s=$cpu server_rss_kb=$(rss_kb $pids) cpu_us_per_req=$(calc "$cpu * 1e6 / $requests")"
   fi
@@ -57,7 +62,13 @@ measure() {
   # load generator: other people's work that distorted the figures.
   local foreign=$(((m1 - m0) - (c1 - c0) - (b1 - b0) - (r1 - r0)))
   ((foreign > 0)) || foreign=0
+  # Per request, for the CPU budget in the report: the backend's and the
+  # load generator's CPU, and the machine's thread hand-offs.
   echo "scenario=$scen run=$run conns=$conns $line $extra backend_cpu_s=$(cpu_seconds "$b0" "$b1")" \
+    "backend_us_per_req=$(calc "($b1 - $b0) * 1e6 / $CLK_TCK / $requests")" \
+    "loadgen_us_per_req=$(calc "($r1 - $r0) * 1e6 / $CLK_TCK / $requests")" \
+    "cs_per_req=$(calc "($x1 - $x0) / $requests")" "ipi_per_req=$(calc "($i1 - $i0) / $requests")" \
+    "machine_busy_pct=$(calc "100 * ($m1 - $m0) / $CLK_TCK / $(nproc) / $DURATION")" \
     "other_cpu_s=$(cpu_seconds 0 "$foreign")" >>"$RAW"
 }
 

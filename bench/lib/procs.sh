@@ -171,6 +171,16 @@ busy_percent() {
 # there, not to any process, and it must not look like someone else's load.
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4; exit }' /proc/stat; }
 
+# context_switches: context switches on the whole machine since boot.
+context_switches() { awk '/^ctxt / { print $2; exit }' /proc/stat; }
+
+# resched_ipis: rescheduling interrupts on all CPUs since boot: one CPU
+# telling another to run a thread it just woke ahead of the current one.
+resched_ipis() {
+  awk '$1 == "RES:" { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }' \
+    /proc/interrupts
+}
+
 # read_reaped VAR: sets VAR to the CPU time of this shell's finished children
 # (the load generators run in the foreground), in clock ticks. Never call it
 # inside $(...): a forked shell starts with its children's times at zero.

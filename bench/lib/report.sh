@@ -56,6 +56,12 @@ held_increase_mb() {
 
 ratio() { if [[ $1 == - || $2 == - ]]; then echo -; else calc "$1 / $2"; fi; }
 
+# composed_ceiling A B: requests/s of a machine whose every request costs what
+# one of A's and one of B's does: 1 / (1/A + 1/B).
+composed_ceiling() {
+  if [[ $1 == - || $2 == - ]]; then echo -; else calc "1 / (1 / $1 + 1 / $2)"; fi
+}
+
 machine_section() {
   local mem os
   mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
@@ -99,13 +105,11 @@ results_table() {
 }
 
 ratios_section() {
-  local ping echo_r composed work mixed rss http_ceiling backend_ceiling
+  local ping echo_r composed work mixed rss http_ceiling backend_ceiling work_composed
   http_ceiling=$(m beast-ping-64 rps)
   backend_ceiling=$(m direct-echo rps)
-  composed=-
-  if [[ $http_ceiling != - && $backend_ceiling != - ]]; then
-    composed=$(calc "1 / (1 / $http_ceiling + 1 / $backend_ceiling)")
-  fi
+  composed=$(composed_ceiling "$http_ceiling" "$backend_ceiling")
+  work_composed=$(composed_ceiling "$http_ceiling" "$(m direct-work200 rps)")
   ping=$(ratio "$(m gw-ping-64 rps)" "$(m nginx-ping-64 rps)")
   echo_r=$(ratio "$(m gw-echo-64 rps)" "$composed")
   work=$(ratio "$(m gw-work200-64 rps)" "$(m direct-work200 rps)")
@@ -139,6 +143,7 @@ Without a target, for context:
 | gateway ÷ nginx server CPU per /ping request (64 conns) | $(num 2 "$(ratio "$(m gw-ping-64 cpu_us_per_req)" "$(m nginx-ping-64 cpu_us_per_req)")") |
 | gateway mixed /ping p50 ÷ nginx mixed /ping p50 | $(num 2 "$(ratio "$(m gw-mixed-ping-4 p50_us)" "$(m nginx-mixed-ping-4 p50_us)")") |
 | gateway mixed /ping p99 ÷ nginx mixed /ping p99, backend saturated by $POOL threads (as the gateway's pool does) | $(num 2 "$(ratio "$(m gw-mixed-ping-4 p99_us)" "$(m nginx-mixed8-ping-4 p99_us)")") |
+| gateway /work?us=200 rps ÷ composed ceiling for /work, 1 / (1 / $(num 0 "$http_ceiling") + 1 / $(num 0 "$(m direct-work200 rps)")) = $(num 0 "$work_composed") rps (64 conns) | $(num 3 "$(ratio "$(m gw-work200-64 rps)" "$work_composed")") |
 | gateway CPU per /echo ÷ (Beast CPU per /ping + thrift-load CPU per echo) | $(num 2 "$(ratio "$(m gw-echo-64 cpu_us_per_req)" "$(sum "$(m beast-ping-64 cpu_us_per_req)" "$(m direct-echo client_cpu_us_per_call)")")") |
 | gateway CPU per /work?us=200 ÷ (Beast CPU per /ping + thrift-load CPU per work) | $(num 2 "$(ratio "$(m gw-work200-64 cpu_us_per_req)" "$(sum "$(m beast-ping-64 cpu_us_per_req)" "$(m direct-work200 client_cpu_us_per_call)")")") |
 | gateway RSS increase for $CONNECTIONS connections (held − before) | $(num 1 "$(held_increase_mb)") MB |
@@ -147,6 +152,37 @@ Without a target, for context:
 CPU per request counts the whole server process (the gateway includes its
 Thrift workers); thrift-load's own CPU stands for the client half that the
 gateway runs in-process.
+MD
+}
+
+# The CPU each request costs the machine, for the routes that call the
+# backend and their direct baselines: what bounds /work?us=200's ratio.
+budget_section() {
+  local scen direct gw b s l room
+  echo "## CPU per request"
+  echo
+  echo "| scenario | rps | backend CPU µs/req | server CPU µs/req | load generator CPU µs/req | machine busy % (user + system) | context switches / req (machine) | rescheduling IPIs / req (machine) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for scen in gw-echo-64 direct-echo gw-work200-64 direct-work200; do
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$scen" "$(num 0 "$(m "$scen" rps)")" \
+      "$(num 1 "$(m "$scen" backend_us_per_req)")" "$(num 1 "$(m "$scen" cpu_us_per_req)")" \
+      "$(num 1 "$(m "$scen" loadgen_us_per_req)")" "$(num 0 "$(m "$scen" machine_busy_pct)")" \
+      "$(num 2 "$(m "$scen" cs_per_req)")" "$(num 2 "$(m "$scen" ipi_per_req)")"
+  done
+  direct=$(m direct-work200 rps)
+  b=$(m gw-work200-64 backend_us_per_req)
+  s=$(m gw-work200-64 cpu_us_per_req)
+  l=$(m gw-work200-64 loadgen_us_per_req)
+  [[ $direct == - || $b == - || $s == - || $l == - ]] && return
+  gw=$(calc "0.9 * $direct")
+  room=$(calc "$(nproc) * 1e6 / $gw - $b")
+  cat <<MD
+
+The /work?us=200 target as a CPU budget: at 0.9 × $(num 0 "$direct") = $(num 0 "$gw") requests/s
+the $(nproc) cores give each request $(num 1 "$(calc "$(nproc) * 1e6 / $gw")") µs of CPU in all. The backend took
+$(num 1 "$b") µs per call in the gateway run, which leaves $(num 1 "$room") µs for the gateway and
+its load generator together; they took $(num 1 "$(calc "$s + $l")") µs ($(num 1 "$s") + $(num 1 "$l")). (Approximate:
+interrupt time is charged to no process, and the cores may idle.)
 MD
 }
 
@@ -227,6 +263,8 @@ write_report() {
     results_table
     echo
     ratios_section
+    echo
+    budget_section
     echo
     hold_section
     echo
