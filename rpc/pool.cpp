@@ -152,13 +152,24 @@ void next_for(pool_actor* self, std::size_t w, bool last_resort) {
     st.idle.push_back(w);
 }
 
+// Answers a started call that a worker has not taken before its deadline,
+// and gives back its ticket and its place on the endpoint.
+void expire_started(pool_actor* self, attempt& a) {
+  auto& st = self->state;
+  auto p = std::move(*st.calls[a.ticket]);
+  st.calls[a.ticket].reset();
+  st.free_tickets.push_back(a.ticket);
+  st.stats->endpoints[a.endpoint]->outstanding.fetch_sub(1, relaxed);
+  expire(self, p);
+}
+
 // Whether a caller's call fits: a worker is idle or the queue has room once
 // calls whose deadline passed while every worker was busy are dropped.
 bool has_room(pool_actor* self) {
   auto& st = self->state;
   // Started calls waiting for a worker count against the limit too.
-  auto waiting = st.ready->size();
-  if (!st.idle.empty() || st.queue.size() + waiting < st.opts.queue_limit)
+  auto fits = [&st] { return st.queue.size() + st.ready->size() < st.opts.queue_limit; };
+  if (!st.idle.empty() || fits())
     return true;
   auto& q = st.queue;
   for (auto i = q.begin(); i != q.end();) {
@@ -169,7 +180,13 @@ bool has_room(pool_actor* self) {
       ++i;
     }
   }
-  return q.size() + waiting < st.opts.queue_limit;
+  if (fits())
+    return true;
+  // Workers stuck on slow calls leave the ready list as it was when they
+  // took their last call.
+  for (auto& a : st.ready->take_expired())
+    expire_started(self, a);
+  return fits();
 }
 
 // How many started calls may wait in the ready list. While every worker is
@@ -205,7 +222,7 @@ void refill(pool_actor* self, clock::time_point now) {
     auto p = std::move(st.queue.front());
     st.queue.pop_front();
     if (auto a = start(self, std::move(p)))
-      st.ready->push(std::move(*a), false);
+      st.ready->push(std::move(*a));
   }
 }
 

@@ -121,12 +121,9 @@ struct attempt {
 /// worker went idle.
 class ready_calls {
 public:
-  void push(attempt a, bool urgent) {
+  void push(attempt a) {
     std::lock_guard<std::mutex> g{m_};
-    if (urgent)
-      q_.push_front(std::move(a));
-    else
-      q_.push_back(std::move(a));
+    q_.push_back(std::move(a));
   }
   std::optional<attempt> pop() {
     std::lock_guard<std::mutex> g{m_};
@@ -139,6 +136,20 @@ public:
   std::size_t size() const {
     std::lock_guard<std::mutex> g{m_};
     return q_.size();
+  }
+  /// Takes out the calls whose deadline has passed.
+  std::vector<attempt> take_expired() {
+    std::vector<attempt> out;
+    std::lock_guard<std::mutex> g{m_};
+    for (auto i = q_.begin(); i != q_.end();) {
+      if (i->work.due.expired()) {
+        out.push_back(std::move(*i));
+        i = q_.erase(i);
+      } else {
+        ++i;
+      }
+    }
+    return out;
   }
 
 private:

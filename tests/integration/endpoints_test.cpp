@@ -186,6 +186,36 @@ TEST_CASE("calls waiting for busy workers all run and one whose deadline passes 
   CHECK(std::holds_alternative<std::int64_t>(fx.work(10, false)));
 }
 
+TEST_CASE("a started call whose deadline passed behind a stuck worker makes room in a full "
+          "queue") {
+  backend_process backend;
+  pool_fixture fx{{backend.port}, rpc::balance_kind::least_outstanding, [](rpc::pool_options& o) {
+                    o.workers = 1;
+                    o.queue_limit = 1;
+                  }};
+  auto busy = std::async(std::launch::async, [&] { return fx.work(1'500'000, false); });
+  REQUIRE(wait_until([&] { return fx.stats->busy.load() == 1; }));
+  // Started at once (the ready list), behind the only worker.
+  auto impatient =
+      std::async(std::launch::async, [&] { return fx.work(10, false, milliseconds(100)); });
+  REQUIRE(wait_until([&] { return fx.stats->queued.load() == 1; }));
+  std::this_thread::sleep_for(200ms); // past its deadline; the worker is still busy
+  auto next = std::async(std::launch::async, [&] { return fx.work(10, false); });
+  // The expired call is answered now, not when the worker is done.
+  REQUIRE(impatient.wait_for(500ms) == std::future_status::ready);
+  CHECK(busy.wait_for(0s) != std::future_status::ready);
+  auto late = impatient.get();
+  REQUIRE(std::holds_alternative<unsigned>(late));
+  CHECK(std::get<unsigned>(late) == 504);
+  CHECK(next.get() == std::variant<std::int64_t, unsigned>{rpc::work_checksum(10)});
+  CHECK(busy.get() == std::variant<std::int64_t, unsigned>{rpc::work_checksum(1'500'000)});
+  wait_until([&] { return fx.stats->busy.load() == 0; });
+  CHECK(fx.stats->queued.load() == 0);
+  CHECK(fx.stats->endpoints[0]->outstanding.load() == 0);
+  CHECK(fx.stats->errors_of(backend_errc::timeout) == 1);
+  CHECK(fx.stats->errors_of(backend_errc::overloaded) == 0);
+}
+
 TEST_CASE("a probe whose deadline passes in a full queue leaves its endpoint ejected, not "
           "probing for ever") {
   std::uint16_t dead = 0; // a port nobody listens on: connects are refused
