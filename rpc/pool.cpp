@@ -142,7 +142,7 @@ void next_for(pool_actor* self, std::size_t w, bool last_resort) {
   if (a) {
     st.stats->wakeups.fetch_add(1, relaxed);
     st.busy_since[w] = clock::now();
-    self->send(st.workers[w], run_atom::value, std::move(*a));
+    st.bells[w]->ring(std::move(*a));
     return;
   }
   st.busy_since[w] = {};
@@ -448,14 +448,21 @@ public:
     st.stats = opts_.stats;
     st.endpoints.resize(opts_.endpoints.size());
     auto stop = std::make_shared<std::atomic<bool>>(false);
-    // However the pool ends, its workers see the flag within a second, even
-    // if CAF 0.17 loses the exit message to a detached actor during shutdown.
-    attach_functor([stop] { stop->store(true); });
+    for (std::size_t i = 0; i < opts_.workers; ++i)
+      st.bells.push_back(std::make_shared<doorbell>());
+    // However the pool ends, its workers stop: at once if asleep, else after
+    // their call.
+    attach_functor([stop, bells = st.bells] {
+      stop->store(true);
+      for (auto& b : bells)
+        b->close();
+    });
     st.ready = std::make_shared<ready_calls>();
     st.busy_since.assign(opts_.workers, clock::time_point{});
     for (std::size_t i = 0; i < opts_.workers; ++i) {
-      st.workers.push_back(spawn<caf::detached + caf::linked>(
-          worker_loop, caf::actor_cast<caf::actor>(this), i, opts_.endpoints, st.ready, stop));
+      st.workers.push_back(
+          spawn<caf::detached + caf::linked>(worker_loop, caf::actor_cast<caf::actor>(this), i,
+                                             opts_.endpoints, st.ready, st.bells[i], stop));
       st.idle.push_back(opts_.workers - 1 - i);
     }
     publish(st);

@@ -116,6 +116,8 @@ struct attempt {
   std::size_t ticket = 0;
 };
 
+class doorbell; // rpc/worker.hpp
+
 /// Started calls that wait for the next worker to finish (see above). The
 /// pool pushes; workers pop between calls, and the pool when it learns that a
 /// worker went idle.
@@ -199,8 +201,9 @@ struct pool_state {
   pool_options opts;
   std::shared_ptr<pool_stats> stats;
   std::vector<caf::actor> workers;
-  std::vector<std::size_t> idle;             // worker indexes
-  std::vector<std::optional<pending>> calls; // started calls, by ticket
+  std::vector<std::shared_ptr<doorbell>> bells; // by worker
+  std::vector<std::size_t> idle;                // worker indexes
+  std::vector<std::optional<pending>> calls;    // started calls, by ticket
   std::vector<std::size_t> free_tickets;
   std::shared_ptr<ready_calls> ready;
   std::deque<pending> queue; // not started yet

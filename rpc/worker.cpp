@@ -3,9 +3,7 @@
 #include <deque>
 #include <optional>
 
-#include <caf/after.hpp>
 #include <caf/blocking_actor.hpp>
-#include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
 #include <thrift/TApplicationException.h>
@@ -78,32 +76,27 @@ void run(std::deque<connection>& conns, attempt& a, outcome& out) {
 
 void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
                  std::vector<endpoint> endpoints, std::shared_ptr<ready_calls> ready,
-                 std::shared_ptr<std::atomic<bool>> stop) {
+                 std::shared_ptr<doorbell> bell, std::shared_ptr<std::atomic<bool>> stop) {
   std::deque<connection> conns; // connections neither copy nor move
   for (auto& ep : endpoints)
     conns.emplace_back(std::move(ep));
-  bool running = true;
-  // Linked to the pool: the pool's exit arrives here as an exit_msg, which a
-  // blocking actor must match itself or shutdown would wait for it forever.
-  while (running) {
-    self->receive(
-        [&](run_atom, attempt& first) {
-          for (std::optional<attempt> a{std::move(first)}; a;) {
-            outcome out;
-            out.worker = index;
-            out.endpoint = a->endpoint;
-            out.ticket = a->ticket;
-            run(conns, *a, out);
-            out.took = clock::now() - out.started;
-            out.work = std::move(a->work);
-            // After a failure the pool decides where this worker goes next.
-            a = out.error ? std::nullopt : ready->pop();
-            out.took_next = a.has_value();
-            self->send(pool, done_atom::value, std::move(out));
-          }
-        },
-        [&](caf::exit_msg&) { running = false; },
-        caf::after(std::chrono::seconds(1)) >> [&] { running = !stop->load(); });
+  // The pool's exit message is not awaited in the mailbox: the pool sets
+  // `stop` and closes the bell as it ends, and the wait below looks at the
+  // flag at least once a second in case that runs late.
+  while (!stop->load()) {
+    for (auto a = bell->wait(std::chrono::seconds(1)); a;) {
+      outcome out;
+      out.worker = index;
+      out.endpoint = a->endpoint;
+      out.ticket = a->ticket;
+      run(conns, *a, out);
+      out.took = clock::now() - out.started;
+      out.work = std::move(a->work);
+      // After a failure the pool decides where this worker goes next.
+      a = out.error ? std::nullopt : ready->pop();
+      out.took_next = a.has_value();
+      self->send(pool, done_atom::value, std::move(out));
+    }
   }
 }
 
