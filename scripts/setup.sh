@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config libcaf-dev libboost-dev libthrift-dev
           thrift-compiler doctest-dev nlohmann-json3-dev libspdlog-dev curl python3
+          libgoogle-perftools-dev  # tcmalloc for actorgate-server (CMake: ACTORGATE_TCMALLOC)
           prometheus chromium  # the metrics tests: promtool, a Prometheus server, a browser
           clang libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer
 missing=()
