@@ -21,11 +21,15 @@ start_listening() {
   fail "$name did not print 'listening on' within 10 s: $(tail -5 "$log")"
 }
 
-# A port nobody listens on, for servers that cannot report an ephemeral one.
+# A port nobody listens on, for servers that cannot report an ephemeral one:
+# below the kernel's ephemeral range, where the load generators' own
+# connections (and those of earlier runs, in TIME_WAIT) cannot hold it.
 free_port() {
-  local p
+  local p low
+  low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  ((low > 11000)) || low=32768
   for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 20000))
+    p=$((10000 + RANDOM % (low - 10000)))
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
   done
   fail "no free port found"
@@ -48,8 +52,20 @@ children() {
 # start_nginx DIR: nginx-light with 2 workers answering /ping, config in DIR;
 # sets NGINX_PIDS (master first) and NGINX_PORT.
 start_nginx() {
+  local attempt
+  # Someone may bind the port between free_port and nginx: try another.
+  for attempt in 1 2 3 4; do
+    start_nginx_on "$1" "$(free_port)" && return 0
+    say "nginx could not bind port $NGINX_PORT (attempt $attempt); trying another"
+  done
+  fail "nginx exited at start: $(cat "$1/error.log" "$1/stdout.log" 2>/dev/null | tail -5)"
+}
+
+# start_nginx_on DIR PORT: 0 once nginx serves, 1 if it could not bind PORT.
+start_nginx_on() {
   local dir=$1
-  NGINX_PORT=$(free_port)
+  NGINX_PORT=$2
+  rm -f "$dir/error.log" "$dir/stdout.log"
   mkdir -p "$dir"
   # keepalive_requests: nginx closes a connection after 1000 requests by
   # default; the gateway never does, so the baseline must not either.
@@ -85,7 +101,10 @@ CONF
       NGINX_PIDS="$master ${workers[*]}"
       return 0
     fi
-    kill -0 "$master" 2>/dev/null || fail "nginx exited at start: $(cat "$dir/error.log" "$dir/stdout.log" 2>/dev/null | tail -5)"
+    if ! kill -0 "$master" 2>/dev/null; then
+      grep -q "Address already in use" "$dir/error.log" "$dir/stdout.log" 2>/dev/null && return 1
+      fail "nginx exited at start: $(cat "$dir/error.log" "$dir/stdout.log" 2>/dev/null | tail -5)"
+    fi
     sleep 0.1
   done
   fail "nginx did not start within 10 s"
