@@ -450,14 +450,15 @@ public:
     auto stop = std::make_shared<std::atomic<bool>>(false);
     for (std::size_t i = 0; i < opts_.workers; ++i)
       st.bells.push_back(std::make_shared<doorbell>());
+    st.ready = std::make_shared<ready_calls>();
     // However the pool ends, its workers stop: at once if asleep, else after
-    // their call.
-    attach_functor([stop, bells = st.bells] {
+    // the call they are running, without taking another.
+    attach_functor([stop, bells = st.bells, ready = st.ready] {
       stop->store(true);
+      ready->clear();
       for (auto& b : bells)
         b->close();
     });
-    st.ready = std::make_shared<ready_calls>();
     st.busy_since.assign(opts_.workers, clock::time_point{});
     for (std::size_t i = 0; i < opts_.workers; ++i) {
       st.workers.push_back(

@@ -120,7 +120,8 @@ class doorbell; // rpc/worker.hpp
 
 /// Started calls that wait for the next worker to finish (see above). The
 /// pool pushes; workers pop between calls, and the pool when it learns that a
-/// worker went idle.
+/// worker went idle; the pool drops those whose deadline passed when its
+/// queue is full, and all as it ends.
 class ready_calls {
 public:
   void push(attempt a) {
@@ -138,6 +139,10 @@ public:
   std::size_t size() const {
     std::lock_guard<std::mutex> g{m_};
     return q_.size();
+  }
+  void clear() {
+    std::lock_guard<std::mutex> g{m_};
+    q_.clear();
   }
   /// Takes out the calls whose deadline has passed.
   std::vector<attempt> take_expired() {

@@ -82,9 +82,10 @@ void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
     conns.emplace_back(std::move(ep));
   // The pool's exit message is not awaited in the mailbox: the pool sets
   // `stop` and closes the bell as it ends, and the wait below looks at the
-  // flag at least once a second in case that runs late.
+  // flag at least once a second in case that runs late. Nobody is left to
+  // take the answer of a call begun after that, so none is.
   while (!stop->load()) {
-    for (auto a = bell->wait(std::chrono::seconds(1)); a;) {
+    for (auto a = bell->wait(std::chrono::seconds(1)); a && !stop->load();) {
       outcome out;
       out.worker = index;
       out.endpoint = a->endpoint;

@@ -5,11 +5,13 @@
 #include <semaphore.h>
 
 #include <atomic>
+#include <cassert>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <memory>
 #include <optional>
+#include <system_error>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -33,13 +35,17 @@ using done_atom = caf::atom_constant<caf::atom("ag_done")>;
 /// while the worker is idle, and the worker reads it only after the post.
 class doorbell {
 public:
-  doorbell() { sem_init(&sem_, 0, 0); }
+  doorbell() {
+    if (sem_init(&sem_, 0, 0) != 0)
+      throw std::system_error(errno, std::generic_category(), "sem_init");
+  }
   ~doorbell() { sem_destroy(&sem_); }
   doorbell(const doorbell&) = delete;
   doorbell& operator=(const doorbell&) = delete;
 
   /// Hands `a` to the worker, which the pool knows to be idle, and wakes it.
   void ring(attempt a) {
+    assert(!full_.load(std::memory_order_relaxed)); // a call would be lost
     slot_ = std::move(a);
     full_.store(true, std::memory_order_release);
     sem_post(&sem_);
@@ -75,8 +81,9 @@ private:
 /// Connects lazily (a job without a call only connects: the pool's probe),
 /// drops a connection after a transport error or timeout, and bounds every
 /// call by the job's deadline. Waits at `bell` for a call; after a successful
-/// call it takes the next one from `ready` itself, if there is one. Runs
-/// until `stop` is set (the pool sets it, and closes the bell, as it ends).
+/// call it takes the next one from `ready` itself, if there is one. Ends when
+/// it sees `stop` (the pool sets it, and closes the bell, as it ends): at
+/// once if asleep, else after the call it is running.
 void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
                  std::vector<endpoint> endpoints, std::shared_ptr<ready_calls> ready,
                  std::shared_ptr<doorbell> bell, std::shared_ptr<std::atomic<bool>> stop);
