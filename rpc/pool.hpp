@@ -31,6 +31,7 @@
 //   });
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -127,22 +128,26 @@ public:
   void push(attempt a) {
     std::lock_guard<std::mutex> g{m_};
     q_.push_back(std::move(a));
+    n_.store(q_.size(), std::memory_order_relaxed);
   }
   std::optional<attempt> pop() {
+    if (size() == 0) // a worker asks after every call, mostly in vain
+      return std::nullopt;
     std::lock_guard<std::mutex> g{m_};
     if (q_.empty())
       return std::nullopt;
     std::optional<attempt> a{std::move(q_.front())};
     q_.pop_front();
+    n_.store(q_.size(), std::memory_order_relaxed);
     return a;
   }
-  std::size_t size() const {
-    std::lock_guard<std::mutex> g{m_};
-    return q_.size();
-  }
+  /// Without the lock: the pool reads it several times per call to decide,
+  /// and a worker may take a call a moment later either way.
+  std::size_t size() const { return n_.load(std::memory_order_relaxed); }
   void clear() {
     std::lock_guard<std::mutex> g{m_};
     q_.clear();
+    n_.store(0, std::memory_order_relaxed);
   }
   /// Takes out the calls whose deadline has passed.
   std::vector<attempt> take_expired() {
@@ -156,12 +161,14 @@ public:
         ++i;
       }
     }
+    n_.store(q_.size(), std::memory_order_relaxed);
     return out;
   }
 
 private:
-  mutable std::mutex m_;
+  std::mutex m_;
   std::deque<attempt> q_;
+  std::atomic<std::size_t> n_{0};
 };
 
 /// What a worker reports after running an attempt; the job comes back so
