@@ -127,6 +127,16 @@ std::optional<attempt> start(pool_actor* self, pending p) {
   return a;
 }
 
+// Marks worker `w` idle: at the back of the idle list, which is taken from
+// first, or at the front if it is the last resort.
+void park(pool_state& st, std::size_t w, bool last_resort) {
+  st.busy_since[w] = {};
+  if (last_resort)
+    st.idle.insert(st.idle.begin(), w);
+  else
+    st.idle.push_back(w);
+}
+
 // Gives worker `w`, which has nothing to do, the next started call or the
 // next queued one, or marks it idle. Idle workers are taken from the back;
 // `last_resort` puts `w` at the front, for a worker whose connection just
@@ -145,21 +155,22 @@ void next_for(pool_actor* self, std::size_t w, bool last_resort) {
     st.bells[w]->ring(std::move(*a));
     return;
   }
-  st.busy_since[w] = {};
-  if (last_resort)
-    st.idle.insert(st.idle.begin(), w);
-  else
-    st.idle.push_back(w);
+  park(st, w, last_resort);
 }
 
-// Answers a started call that a worker has not taken before its deadline,
-// and gives back its ticket and its place on the endpoint.
+// Ends the pool's record of a started call: gives back its ticket and its
+// place on the endpoint, and returns the call.
+pending take_call(pool_state& st, std::size_t ticket, std::size_t endpoint) {
+  auto p = std::move(*st.calls[ticket]);
+  st.calls[ticket].reset();
+  st.free_tickets.push_back(ticket);
+  st.stats->endpoints[endpoint]->outstanding.fetch_sub(1, relaxed);
+  return p;
+}
+
+// Answers a started call that a worker has not taken before its deadline.
 void expire_started(pool_actor* self, attempt& a) {
-  auto& st = self->state;
-  auto p = std::move(*st.calls[a.ticket]);
-  st.calls[a.ticket].reset();
-  st.free_tickets.push_back(a.ticket);
-  st.stats->endpoints[a.endpoint]->outstanding.fetch_sub(1, relaxed);
+  auto p = take_call(self->state, a.ticket, a.endpoint);
   expire(self, p);
 }
 
@@ -316,19 +327,16 @@ void on_done(pool_actor* self, outcome& o) {
       next_for(self, w, false);
     return;
   }
-  auto p = std::move(*st.calls[o.ticket]);
-  st.calls[o.ticket].reset();
+  auto p = take_call(st, o.ticket, o.endpoint);
   // The pace of calls that ran: a failure may have ended early (a refused
   // connect, a deadline) or late (a timeout), and says nothing of the next.
   if (!p.probe && !o.error)
     st.service = st.service.count() == 0 ? o.took : st.service + (o.took - st.service) / 8;
-  st.free_tickets.push_back(o.ticket);
   p.work = std::move(o.work);
   bool probe = p.probe;
   auto ep = o.endpoint;
   auto& e = st.endpoints[ep];
   auto& es = *st.stats->endpoints[ep];
-  es.outstanding.fetch_sub(1, relaxed);
   if (!probe)
     es.calls.fetch_add(1, relaxed);
 
@@ -373,10 +381,8 @@ void on_done(pool_actor* self, outcome& o) {
       st.stats->retries.fetch_add(1, relaxed);
       ++p.attempts;
       p.avoid = ep;
-      if (!o.took_next) {
-        st.busy_since[w] = {};
-        st.idle.insert(st.idle.begin(), w); // another worker, if one is idle
-      }
+      if (!o.took_next)
+        park(st, w, true); // another worker, if one is idle
       submit(self, std::move(p), true);
       return;
     }
@@ -385,8 +391,7 @@ void on_done(pool_actor* self, outcome& o) {
       if (st.idle.empty()) {
         next_for(self, w, true);
       } else { // the others, whose connections may be good, go first
-        st.busy_since[w] = {};
-        st.idle.insert(st.idle.begin(), w);
+        park(st, w, true);
       }
     }
     rebalance(self);

@@ -158,7 +158,7 @@ MD
 # The CPU each request costs the machine, for the routes that call the
 # backend and their direct baselines: what bounds /work?us=200's ratio.
 budget_section() {
-  local scen direct gw b s l room
+  local scen direct gw b s l per_req room
   echo "## CPU per request"
   echo
   echo "| scenario | rps | backend CPU µs/req | server CPU µs/req | load generator CPU µs/req | machine busy % (user + system) | context switches / req (machine) | rescheduling IPIs / req (machine) |"
@@ -175,11 +175,12 @@ budget_section() {
   l=$(m gw-work200-64 loadgen_us_per_req)
   [[ $direct == - || $b == - || $s == - || $l == - ]] && return
   gw=$(calc "0.9 * $direct")
-  room=$(calc "$(nproc) * 1e6 / $gw - $b")
+  per_req=$(calc "$(nproc) * 1e6 / $gw")
+  room=$(calc "$per_req - $b")
   cat <<MD
 
 The /work?us=200 target as a CPU budget: at 0.9 × $(num 0 "$direct") = $(num 0 "$gw") requests/s
-the $(nproc) cores give each request $(num 1 "$(calc "$(nproc) * 1e6 / $gw")") µs of CPU in all. The backend took
+the $(nproc) cores give each request $(num 1 "$per_req") µs of CPU in all. The backend took
 $(num 1 "$b") µs per call in the gateway run, which leaves $(num 1 "$room") µs for the gateway and
 its load generator together; they took $(num 1 "$(calc "$s + $l")") µs ($(num 1 "$s") + $(num 1 "$l")). (Approximate:
 interrupt time is charged to no process, and the cores may idle.)
