@@ -107,10 +107,14 @@ method to_method(bhttp::verb v) {
   }
 }
 
-// True if the request line ends in a well-formed "HTTP/d.d" version.
+// True if the request line is "method SP target SP HTTP/d.d": a space in
+// the target ("GET /a b HTTP/1.1") makes a malformed line, not a version.
 bool well_formed_version(std::string_view head) {
   auto eol = head.find("\r\n");
-  if (eol == std::string_view::npos || eol < 8)
+  if (eol == std::string_view::npos || eol < 12) // "M / HTTP/d.d"
+    return false;
+  auto line = head.substr(0, eol);
+  if (std::count(line.begin(), line.end(), ' ') != 2 || line[eol - 9] != ' ')
     return false;
   auto v = head.substr(eol - 8, 8);
   return v.substr(0, 5) == "HTTP/" && std::isdigit(static_cast<unsigned char>(v[5])) &&
@@ -123,6 +127,8 @@ response parse_error_response(const beast::error_code& ec, std::string_view head
     return response::error(431, "request header fields too large");
   if (ec == bhttp::error::body_limit)
     return response::error(413, "request body too large");
+  if (ec == bhttp::error::buffer_overflow)
+    return response::error(400, "chunk header or trailer too long");
   // Beast reports any unparsable version as bad_version; only a well-formed
   // but unsupported one ("HTTP/2.0" in an HTTP/1 request line) is a 505.
   if (ec == bhttp::error::bad_version && well_formed_version(head))
@@ -150,6 +156,11 @@ session::session(socket_type&& socket, const server_options& opts,
     : socket_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
       registry_(std::move(registry)), observers_(std::move(observers)), thread_(thread),
       watchdog_(socket_.get_executor()) {
+  // The parser takes body bytes out of the buffer as they come, but keeps a
+  // chunk header or a trailer until its line ends: without a bound, one that
+  // never ends grows the buffer for as long as the client sends. A header
+  // is checked against max_header_bytes before it gets here.
+  buffer_.max_size(opts_.max_header_bytes + buffer_slack);
   // Once per connection, and only for someone who reads it.
   if (!observers_->empty())
     client_ = peer_text(socket_);
@@ -562,6 +573,7 @@ void session::do_close() {
   if (phase_ == phase::closed || phase_ == phase::lingering)
     return;
   phase_ = phase::lingering;
+  buffer_.clear(); // room to drain into, even after a buffer overflow
   beast::error_code ec;
   socket_.shutdown(net::ip::tcp::socket::shutdown_send, ec);
   if (ec)

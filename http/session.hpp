@@ -95,6 +95,9 @@ private:
   enum class phase { reading, awaiting_reply, writing, lingering, closed };
   static constexpr std::chrono::milliseconds linger_time{1000};
   static constexpr std::size_t linger_bytes = 256 * 1024;
+  // Beyond the header limit: a read of the body (Beast reads 64 KiB) on top
+  // of an unfinished chunk header.
+  static constexpr std::size_t buffer_slack = 64 * 1024 + 4096;
 
   void do_read();
   void on_first_bytes(beast::error_code ec, std::size_t n);

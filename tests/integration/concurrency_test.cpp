@@ -132,8 +132,11 @@ namespace {
 std::chrono::steady_clock::duration echo_beside_slow_call(const std::string& chain_wait_us,
                                                           std::chrono::milliseconds after) {
   backend_process backend;
-  gateway_process gateway{
-      backend.port, {"--backend.chain-wait-us=" + chain_wait_us, "--http.request-timeout=10s"}};
+  // Timeouts far above the slow call's 1 s: under sanitizers and a loaded
+  // machine its CPU second can take many seconds of wall time.
+  gateway_process gateway{backend.port,
+                          {"--backend.chain-wait-us=" + chain_wait_us, "--http.request-timeout=60s",
+                           "--backend.call-timeout=60s"}};
   http_client c{gateway.port};
   for (int i = 0; i < 20; ++i)
     REQUIRE(c.get("/echo?msg=warm").status == 200);

@@ -112,3 +112,31 @@ TEST_CASE("a long target gets 414 and a long header line or too many fields get 
   CHECK(starts_with(raw_exchange(gateway.port, fields + "\r\n", 3s), "HTTP/1.1 200 "));
   check(fields + "X-last: v\r\n\r\n", "431");
 }
+
+TEST_CASE("a chunk header or trailer that never ends gets 400, not an ever-growing buffer") {
+  backend_process backend;
+  gateway_process gateway{backend.port};
+  const std::string head = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  // 200 KB of one line, more than the header limit plus a read: the gateway
+  // answers once the line outgrows that, and drains the rest of it.
+  const std::string endless(200 * 1024, 'a');
+  for (const std::string start : {"1;ext=", "1\r\na\r\n0\r\nX-Trailer: "}) {
+    CAPTURE(start);
+    raw_connection conn{gateway.port};
+    conn.send(head + start + endless);
+    auto got = conn.read_all(3s);
+    CHECK(starts_with(got, "HTTP/1.1 400 "));
+    CHECK(got.find("chunk header or trailer too long") != std::string::npos);
+    CHECK(got.find("Connection: close") != std::string::npos);
+  }
+  CHECK(http_get(gateway.port, "/ping").status == 200);
+}
+
+TEST_CASE("a space in the request target is a malformed request line, not a version") {
+  backend_process backend;
+  gateway_process gateway{backend.port};
+  CHECK(starts_with(raw_exchange(gateway.port, "GET /pi ng HTTP/1.1\r\nHost: x\r\n\r\n", 3s),
+                    "HTTP/1.1 400 "));
+  CHECK(starts_with(raw_exchange(gateway.port, "GET /ping HTTP/2.0\r\nHost: x\r\n\r\n", 3s),
+                    "HTTP/1.1 505 "));
+}
