@@ -350,6 +350,9 @@ void session::on_header(beast::error_code ec, std::size_t) {
   auto hosts = msg.count(bhttp::field::host);
   if ((msg.version() >= 11 && hosts == 0) || hosts > 1)
     return reject(400, "an HTTP/1.1 request needs exactly one Host header");
+  auto host = msg[bhttp::field::host];
+  if (hosts == 1 && !valid_host(std::string_view(host.data(), host.size())))
+    return reject(400, "invalid Host header");
   // RFC 9112 6.1: a request whose body length rests on any coding but a
   // final chunked cannot be framed reliably (request smuggling).
   if (msg.count(bhttp::field::transfer_encoding) > 0 && !parser_->chunked())

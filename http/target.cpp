@@ -1,5 +1,9 @@
 #include "http/target.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
 namespace actorgate::http {
 
 namespace {
@@ -30,7 +34,49 @@ bool has_dot_segment(std::string_view seg) {
   }
 }
 
+// RFC 3986 unreserved and sub-delims: what a reg-name (and an IPvFuture
+// literal) is made of, besides percent-escapes.
+bool is_name_char(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return std::isalnum(u) || std::strchr("-._~!$&'()*+,;=", c) != nullptr;
+}
+
+bool is_digits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 } // namespace
+
+bool valid_host(std::string_view host) {
+  std::string_view port;
+  if (!host.empty() && host.front() == '[') {
+    auto close = host.find(']');
+    if (close == std::string_view::npos || close == 1)
+      return false;
+    auto literal = host.substr(1, close - 1);
+    if (!std::all_of(literal.begin(), literal.end(),
+                     [](char c) { return c == ':' || is_name_char(c); }))
+      return false;
+    auto rest = host.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':')
+      return false;
+    port = rest.empty() ? rest : rest.substr(1);
+  } else {
+    auto colon = host.find(':');
+    auto name = host.substr(0, colon);
+    port = colon == std::string_view::npos ? std::string_view{} : host.substr(colon + 1);
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      if (name[i] == '%') {
+        if (i + 2 >= name.size() || hex_value(name[i + 1]) < 0 || hex_value(name[i + 2]) < 0)
+          return false;
+        i += 2;
+      } else if (!is_name_char(name[i])) {
+        return false;
+      }
+    }
+  }
+  return is_digits(port);
+}
 
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
   out.clear();
@@ -63,6 +109,9 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
 bool parse_target(std::string_view target, parsed_target& out) {
   if (target.empty() || target.front() != '/')
     return false;
+  // A client should not send a fragment; one that does means the path (or
+  // query) before it, as a browser would have.
+  target = target.substr(0, target.find('#'));
   auto qpos = target.find('?');
   auto path = target.substr(0, qpos);
   out.segments.clear();
@@ -83,8 +132,6 @@ bool parse_target(std::string_view target, parsed_target& out) {
   if (qpos == std::string_view::npos)
     return true;
   auto query = target.substr(qpos + 1);
-  auto hash = query.find('#');
-  query = query.substr(0, hash);
   while (!query.empty()) {
     auto amp = query.find('&');
     auto part = query.substr(0, amp);

@@ -1,4 +1,5 @@
-// Splitting and percent-decoding a request target ("/echo?msg=a%20b").
+// Splitting and percent-decoding a request target ("/echo?msg=a%20b"), and
+// checking the Host header, the target's authority part (RFC 9112 3.2).
 #pragma once
 
 #include <string>
@@ -25,5 +26,10 @@ struct parsed_target {
 /// slash puts inside a segment ("..%2Fx"): no route can be reached by a path
 /// it was not registered for, and no path parameter carries a dot segment.
 bool parse_target(std::string_view target, parsed_target& out);
+
+/// True if `host` is a valid Host header value: empty, or uri-host [":" port]
+/// (RFC 3986: a reg-name, an IPv4 address or a bracketed IP literal; the
+/// port digits only). RFC 9112 3.2 requires a 400 for any other value.
+bool valid_host(std::string_view host);
 
 } // namespace actorgate::http

@@ -26,6 +26,10 @@ TEST_CASE("request framing that proxies disagree on is refused with 400 and a cl
       // Host missing or repeated
       "GET /ping HTTP/1.1\r\n\r\n",
       "GET /ping HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+      // an invalid Host value
+      "GET /ping HTTP/1.1\r\nHost: a b\r\n\r\n",
+      "GET /ping HTTP/1.1\r\nHost: a/b\r\n\r\n",
+      "GET /ping HTTP/1.1\r\nHost: x:8o\r\n\r\n",
       // Content-Length with Transfer-Encoding, conflicting or bad lengths
       "POST /ping HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: "
       "chunked\r\n\r\n0\r\n\r\n",

@@ -5,6 +5,7 @@
 using actorgate::http::parse_target;
 using actorgate::http::parsed_target;
 using actorgate::http::percent_decode;
+using actorgate::http::valid_host;
 
 TEST_CASE("percent decoding") {
   std::string out;
@@ -48,6 +49,9 @@ TEST_CASE("request targets split into path and decoded query") {
   REQUIRE(parse_target("/p?q=1#frag", t));
   CHECK(t.query.size() == 1);
   CHECK(t.query[0].second == "1");
+  REQUIRE(parse_target("/ping#frag", t)); // a fragment ends the path too
+  CHECK(t.path == "/ping");
+  CHECK(t.segments == std::vector<std::string>{"ping"});
 
   REQUIRE(parse_target("/p?msg=a=b", t));
   CHECK(t.query[0].second == "a=b");
@@ -90,4 +94,13 @@ TEST_CASE("request paths split into segments before decoding") {
     CHECK(t.segments.back() == "a/..b");
     CHECK(parse_target("/files/a%2F%2Fb", t)); // empty parts are no dot segments
   }
+}
+
+TEST_CASE("Host values: a name, an address or an IP literal, and digits for the port") {
+  for (const char* ok : {"", "example.com", "example.com:8080", "127.0.0.1:80", "[::1]", "[::1]:80",
+                         "a-b_c~d.e", "ex%41mple", "x:", "[v1.fe80::a+b]"})
+    CHECK_MESSAGE(valid_host(ok), ok);
+  for (const char* bad : {"a b", "a/b", "a@b", "x:8o", "x:80:80", "[::1", "[]", "[::1]x",
+                          "[::1]:8o", "ex%4mple", "ex%zzample", "a\"b", "a\\b"})
+    CHECK_MESSAGE(!valid_host(bad), bad);
 }
