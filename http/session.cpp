@@ -183,8 +183,11 @@ void session::drain() {
     self->draining_ = true;
     // Between requests nothing is lost by closing; mid-request the answer is
     // written first and the connection closes after it.
+    // The pending read ends, and on_first_bytes closes. The watchdog may
+    // have closed the socket already (its idle timeout, in the same round).
+    beast::error_code ignored;
     if (self->awaiting_first_byte_)
-      self->socket_.cancel(); // the pending read ends, and on_first_bytes closes
+      self->socket_.cancel(ignored);
   });
 }
 

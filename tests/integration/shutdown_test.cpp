@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <future>
+#include <memory>
 #include <vector>
 
 #include "rpc/work.hpp"
@@ -62,4 +63,23 @@ TEST_CASE("a bad option stops the gateway with exit code 2") {
   auto brc = b.wait(10s);
   REQUIRE(brc.has_value());
   CHECK(*brc == 2);
+}
+
+TEST_CASE("SIGTERM just as idle connections time out: the gateway exits 0") {
+  // The drain and the idle timeout meet on the same connections: a
+  // connection's watchdog may have closed its socket just before the drain
+  // cancels the read that waits on it.
+  backend_process backend;
+  for (auto after : {180ms, 195ms, 200ms, 205ms, 210ms, 220ms}) {
+    CAPTURE(after.count());
+    gateway_process gateway{backend.port, {"--http.idle-timeout=200ms"}};
+    std::vector<std::unique_ptr<raw_connection>> idle;
+    for (int i = 0; i < 300; ++i)
+      idle.push_back(std::make_unique<raw_connection>(gateway.port));
+    std::this_thread::sleep_for(after);
+    gateway.proc.signal(SIGTERM);
+    auto rc = gateway.proc.wait(10s);
+    REQUIRE(rc.has_value());
+    CHECK(*rc == 0);
+  }
 }
