@@ -1,5 +1,8 @@
 #include "http/serialize.hpp"
 
+#include <ctime>
+
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/status.hpp>
 
 namespace actorgate::http {
@@ -21,6 +24,29 @@ void append_header(std::string& out, const std::string& name, const std::string&
   out += "\r\n";
 }
 
+// The Date header's value (RFC 9110 6.6.1: an origin server with a clock
+// must send one), formatted once per second per thread.
+std::string_view http_date() {
+  thread_local std::time_t formatted = -1;
+  thread_local char text[32];
+  thread_local std::size_t length = 0;
+  auto now = std::time(nullptr);
+  if (now != formatted) {
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    length = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    formatted = now;
+  }
+  return {text, length};
+}
+
+bool has_date(const response& r) {
+  for (const auto& h : r.headers)
+    if (boost::beast::iequals(h.name, "Date"))
+      return true;
+  return false;
+}
+
 } // namespace
 
 void serialize(const response& r, const wire_options& o, std::string& out) {
@@ -32,6 +58,11 @@ void serialize(const response& r, const wire_options& o, std::string& out) {
       boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(r.status));
   out.append(reason.data(), reason.size());
   out += "\r\nServer: actorgate\r\n";
+  if (!has_date(r)) {
+    out += "Date: ";
+    out += http_date();
+    out += "\r\n";
+  }
   append_header(out, "Content-Type", r.content_type);
   for (const auto& h : r.headers)
     append_header(out, h.name, h.value);

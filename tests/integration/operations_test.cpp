@@ -179,7 +179,7 @@ TEST_CASE("generated request ids are unique across 1000 requests") {
   CHECK(ids.size() == 1000);
 }
 
-TEST_CASE("every response carries X-Request-Id including 404 400 and 504") {
+TEST_CASE("every response carries X-Request-Id and a Date, including 404 400 and 504") {
   backend_process be;
   gateway_process gw{be.port, {"--http.request-timeout=200ms"}};
   http_client c{gw.port};
@@ -199,6 +199,13 @@ TEST_CASE("every response carries X-Request-Id including 404 400 and 504") {
   std::smatch m;
   REQUIRE(std::regex_search(raw, m, std::regex("X-Request-Id: ([^\r]*)\r\n")));
   CHECK(generated_id(m[1]));
+  // RFC 9110 6.6.1, in the IMF-fixdate form.
+  const std::regex imf_date("Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d\\d "
+                            "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} "
+                            "\\d\\d:\\d\\d:\\d\\d GMT\r\n");
+  CHECK(std::regex_search(raw, imf_date));
+  for (const auto* r : {&missing, &invalid, &late})
+    CHECK(std::regex_match("Date: " + r->header("date") + "\r\n", imf_date));
 }
 
 TEST_CASE("route actors receive the request id") {
