@@ -1,6 +1,9 @@
 #include "apps/app_config.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -371,9 +374,12 @@ app_config::app_config(const std::vector<std::string>& pools,
 }
 
 std::optional<std::string> app_config::check_file(const std::string& path) const {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return "config file '" + path + "': is a directory";
   std::ifstream in{path};
   if (!in)
-    return "config file '" + path + "': cannot open it";
+    return "config file '" + path + "': cannot open it: " + std::strerror(errno);
   auto raw = parse_config(in);
   if (!raw)
     return "config file '" + path + "': " + describe_parse_error(raw.error());

@@ -246,7 +246,10 @@ TEST_CASE("config: bad file contents are one line naming the key exit code 2") {
                  "http.read-timeout");
   // Unquoted string: a syntax error, reported with its line.
   check_rejected(load({"--config-file=" + write_file("[http]\naddress=1.2.3.4\n")}), "line 2");
-  check_rejected(load({"--config-file=/nonexistent/actorgate.ini"}), "/nonexistent/actorgate.ini");
+  check_rejected(load({"--config-file=/nonexistent/actorgate.ini"}),
+                 "'/nonexistent/actorgate.ini': cannot open it: No such file or directory");
+  // A directory opens as a stream that reads nothing: not an empty config.
+  check_rejected(load({"--config-file=/tmp"}), "'/tmp': is a directory");
 }
 
 TEST_CASE("config: --help lists every option with its default") {
