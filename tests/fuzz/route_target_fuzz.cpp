@@ -106,6 +106,7 @@ bool has_dot_part(std::string_view seg) {
 std::optional<http::parsed_target> ref_parse(std::string_view target) {
   if (target.empty() || target[0] != '/')
     return std::nullopt;
+  target = target.substr(0, target.find('#')); // a fragment ends path and query
   http::parsed_target t;
   auto q = target.find('?');
   for (auto raw : split(target.substr(1, q == target.npos ? target.npos : q - 1), '/')) {
@@ -120,7 +121,6 @@ std::optional<http::parsed_target> ref_parse(std::string_view target) {
   if (q == target.npos)
     return t;
   auto query = target.substr(q + 1);
-  query = query.substr(0, query.find('#'));
   if (query.empty())
     return t;
   for (auto part : split(query, '&')) {
