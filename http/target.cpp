@@ -38,7 +38,7 @@ bool has_dot_segment(std::string_view seg) {
 // literal) is made of, besides percent-escapes.
 bool is_name_char(char c) {
   auto u = static_cast<unsigned char>(c);
-  return std::isalnum(u) || std::strchr("-._~!$&'()*+,;=", c) != nullptr;
+  return std::isalnum(u) || (c != '\0' && std::strchr("-._~!$&'()*+,;=", c) != nullptr);
 }
 
 bool is_digits(std::string_view s) {

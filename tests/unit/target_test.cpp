@@ -103,4 +103,5 @@ TEST_CASE("Host values: a name, an address or an IP literal, and digits for the 
   for (const char* bad : {"a b", "a/b", "a@b", "x:8o", "x:80:80", "[::1", "[]", "[::1]x",
                           "[::1]:8o", "ex%4mple", "ex%zzample", "a\"b", "a\\b"})
     CHECK_MESSAGE(!valid_host(bad), bad);
+  CHECK_FALSE(valid_host(std::string_view("a\0b", 3)));
 }
