@@ -378,8 +378,10 @@ std::optional<std::string> app_config::check_file(const std::string& path) const
   if (std::filesystem::is_directory(path, ec))
     return "config file '" + path + "': is a directory";
   std::ifstream in{path};
-  if (!in)
-    return "config file '" + path + "': cannot open it: " + std::strerror(errno);
+  if (!in) {
+    int err = errno; // before any allocation below
+    return "config file '" + path + "': cannot open it: " + std::strerror(err);
+  }
   auto raw = parse_config(in);
   if (!raw)
     return "config file '" + path + "': " + describe_parse_error(raw.error());

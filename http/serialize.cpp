@@ -1,5 +1,6 @@
 #include "http/serialize.hpp"
 
+#include <cstdio>
 #include <ctime>
 
 #include <boost/beast/core/string.hpp>
@@ -26,15 +27,22 @@ void append_header(std::string& out, const std::string& name, const std::string&
 
 // The Date header's value (RFC 9110 6.6.1: an origin server with a clock
 // must send one), formatted once per second per thread.
+// English names whatever the locale, as RFC 9110's IMF-fixdate wants.
 std::string_view http_date() {
+  static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   thread_local std::time_t formatted = -1;
-  thread_local char text[32];
+  thread_local char text[64];
   thread_local std::size_t length = 0;
   auto now = std::time(nullptr);
   if (now != formatted) {
     std::tm utc{};
     gmtime_r(&now, &utc);
-    length = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    int n = std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                          days[utc.tm_wday], utc.tm_mday, months[utc.tm_mon], utc.tm_year + 1900,
+                          utc.tm_hour, utc.tm_min, utc.tm_sec);
+    length = n > 0 ? static_cast<std::size_t>(n) : 0;
     formatted = now;
   }
   return {text, length};

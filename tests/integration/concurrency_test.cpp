@@ -140,7 +140,9 @@ std::chrono::steady_clock::duration echo_beside_slow_call(const std::string& cha
   http_client c{gateway.port};
   for (int i = 0; i < 20; ++i)
     REQUIRE(c.get("/echo?msg=warm").status == 200);
-  std::thread slow([&] { CHECK(http_get(gateway.port, "/work?us=1000000").status == 200); });
+  std::thread slow([&] {
+    CHECK(http_client{gateway.port}.request("GET", "/work?us=1000000", 60s).status == 200);
+  });
   std::this_thread::sleep_for(after);
   auto t0 = std::chrono::steady_clock::now();
   auto r = c.get("/echo?msg=quick");

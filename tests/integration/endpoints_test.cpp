@@ -233,23 +233,24 @@ TEST_CASE("a probe whose deadline passes in a full queue leaves its endpoint eje
                     o.health.backoff_initial = 300ms;
                     o.health.backoff_max = 300ms;
                     o.endpoints[0].connect_timeout = 50ms; // a probe's deadline: 350 ms
+                    o.endpoints[1].call_timeout = 60s;     // 2 s of CPU on a loaded machine
                   }};
   auto& dead_state = fx.stats->endpoints[0]->state;
   // The first call goes to the dead endpoint, ejects it and is retried on the live one.
   REQUIRE(std::holds_alternative<std::int64_t>(fx.work(10, false)));
   REQUIRE(dead_state.load() != rpc::endpoint_state::healthy);
   // The only worker busy, one call and the probe (in either order) behind it.
-  auto busy = std::async(std::launch::async, [&] { return fx.work(2'000'000, false); });
+  auto busy = std::async(std::launch::async, [&] { return fx.work(2'000'000, false, 60s); });
   // Not the pool's busy count: it may still show the first call, as the
   // pool publishes it just after answering.
   REQUIRE(wait_until([&] { return fx.stats->endpoints[1]->outstanding.load() == 1; }));
-  auto next = std::async(std::launch::async, [&] { return fx.work(10, false); });
+  auto next = std::async(std::launch::async, [&] { return fx.work(10, false, 60s); });
   REQUIRE(wait_until([&] {
     return fx.stats->queued.load() == 2 && dead_state.load() == rpc::endpoint_state::probing;
   }));
   std::this_thread::sleep_for(400ms); // past the probe's deadline
   // A call that finds the queue full drops the expired probe and takes its place.
-  auto last = std::async(std::launch::async, [&] { return fx.work(10, false); });
+  auto last = std::async(std::launch::async, [&] { return fx.work(10, false, 60s); });
   // Ejected again, so probed again later; "probing" with no probe would
   // keep it out of the rotation for good.
   CHECK(wait_until([&] { return dead_state.load() == rpc::endpoint_state::ejected; }));
