@@ -181,10 +181,10 @@ void session::run() {
 void session::drain() {
   net::post(socket_.get_executor(), [self = shared_from_this()] {
     self->draining_ = true;
-    // Between requests nothing is lost by closing; mid-request the answer is
-    // written first and the connection closes after it.
-    // The pending read ends, and on_first_bytes closes. The watchdog may
-    // have closed the socket already (its idle timeout, in the same round).
+    // Between requests nothing is lost by closing: the pending read ends and
+    // on_first_bytes closes (the watchdog may have closed the socket in this
+    // same round already, hence no throwing cancel). Mid-request the answer
+    // is written first and the connection closes after it.
     beast::error_code ignored;
     if (self->awaiting_first_byte_)
       self->socket_.cancel(ignored);

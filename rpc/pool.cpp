@@ -452,23 +452,21 @@ public:
     st.opts = opts_;
     st.stats = opts_.stats;
     st.endpoints.resize(opts_.endpoints.size());
-    auto stop = std::make_shared<std::atomic<bool>>(false);
     for (std::size_t i = 0; i < opts_.workers; ++i)
       st.bells.push_back(std::make_shared<doorbell>());
     st.ready = std::make_shared<ready_calls>();
     // However the pool ends, its workers stop: at once if asleep, else after
     // the call they are running, without taking another.
-    attach_functor([stop, bells = st.bells, ready = st.ready] {
-      stop->store(true);
-      ready->clear();
+    attach_functor([bells = st.bells, ready = st.ready] {
       for (auto& b : bells)
         b->close();
+      ready->clear();
     });
     st.busy_since.assign(opts_.workers, clock::time_point{});
     for (std::size_t i = 0; i < opts_.workers; ++i) {
       st.workers.push_back(
           spawn<caf::detached + caf::linked>(worker_loop, caf::actor_cast<caf::actor>(this), i,
-                                             opts_.endpoints, st.ready, st.bells[i], stop));
+                                             opts_.endpoints, st.ready, st.bells[i]));
       st.idle.push_back(opts_.workers - 1 - i);
     }
     publish(st);

@@ -76,16 +76,16 @@ void run(std::deque<connection>& conns, attempt& a, outcome& out) {
 
 void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
                  std::vector<endpoint> endpoints, std::shared_ptr<ready_calls> ready,
-                 std::shared_ptr<doorbell> bell, std::shared_ptr<std::atomic<bool>> stop) {
+                 std::shared_ptr<doorbell> bell) {
   std::deque<connection> conns; // connections neither copy nor move
   for (auto& ep : endpoints)
     conns.emplace_back(std::move(ep));
-  // The pool's exit message is not awaited in the mailbox: the pool sets
-  // `stop` and closes the bell as it ends, and the wait below looks at the
-  // flag at least once a second in case that runs late. Nobody is left to
-  // take the answer of a call begun after that, so none is.
-  while (!stop->load()) {
-    for (auto a = bell->wait(std::chrono::seconds(1)); a && !stop->load();) {
+  // The pool's exit message is not awaited in the mailbox: the pool closes
+  // the bell as it ends, and the wait below looks at it at least once a
+  // second. Nobody is left to take the answer of a call begun after that,
+  // so none is.
+  while (!bell->closed()) {
+    for (auto a = bell->wait(std::chrono::seconds(1)); a && !bell->closed();) {
       outcome out;
       out.worker = index;
       out.endpoint = a->endpoint;

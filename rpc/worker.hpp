@@ -50,8 +50,13 @@ public:
     full_.store(true, std::memory_order_release);
     sem_post(&sem_);
   }
-  /// The pool is gone: wakes the worker to see its stop flag.
-  void close() { sem_post(&sem_); }
+  /// The pool is gone: the worker stops, at once if asleep, else after the
+  /// call it is running.
+  void close() {
+    closed_.store(true, std::memory_order_release);
+    sem_post(&sem_);
+  }
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
   /// The call handed over, or none after `timeout` or after close().
   std::optional<attempt> wait(std::chrono::milliseconds timeout) {
     timespec until{};
@@ -75,6 +80,7 @@ public:
 private:
   sem_t sem_;
   std::atomic<bool> full_{false};
+  std::atomic<bool> closed_{false};
   std::optional<attempt> slot_;
 };
 
@@ -82,10 +88,10 @@ private:
 /// drops a connection after a transport error or timeout, and bounds every
 /// call by the job's deadline. Waits at `bell` for a call; after a successful
 /// call it takes the next one from `ready` itself, if there is one. Ends when
-/// it sees `stop` (the pool sets it, and closes the bell, as it ends): at
-/// once if asleep, else after the call it is running.
+/// its bell is closed (the pool closes it as it ends): at once if asleep,
+/// else after the call it is running.
 void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
                  std::vector<endpoint> endpoints, std::shared_ptr<ready_calls> ready,
-                 std::shared_ptr<doorbell> bell, std::shared_ptr<std::atomic<bool>> stop);
+                 std::shared_ptr<doorbell> bell);
 
 } // namespace actorgate::rpc
