@@ -149,6 +149,15 @@ for run in $(seq "$RUNS"); do
   direct_run direct-work200 "$run" "$POOL" --call=work --us=200
   http_run gw-work200-64 "$run" 64 "$GW_PID" "$GW/work?us=200"
   http_run gw-work200-4 "$run" 4 "$GW_PID" "$GW/work?us=200"
+  # /work again with the backend on a core of its own, as where it runs on
+  # other hosts: what the gateway costs a CPU-bound backend when it does not
+  # share the backend's cores.
+  if (($(nproc) >= 2)); then
+    split_cores on
+    direct_run direct-work200-split "$run" "$POOL" --call=work --us=200
+    http_run gw-work200-split "$run" 64 "$GW_PID" "$GW/work?us=200"
+    split_cores off
+  fi
   mixed_run nginx-mixed-ping-4 direct-mixed-work20000 "$run" "$NGINX_PIDS" "$NGINX/ping" 32 \
     "$BIN/bench/thrift-load" "--port=$BACKEND_PORT" --threads=32 --call=work --us=20000 \
     "--duration=$((DURATION + 2))"

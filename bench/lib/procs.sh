@@ -211,3 +211,22 @@ read_reaped() {
     split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] } printf "%d", t * hz + 0.5 }' "$f")"
   rm -f "$f"
 }
+
+# split_cores on|off: "on" pins the backend to the last CPU and the gateway
+# and this script (so every load generator it starts) to the others, which is
+# the shape of a deployment where the backend has hosts of its own; "off"
+# gives every CPU back to all of them. Threads started later inherit the mask.
+split_cores() {
+  local last=$(($(nproc) - 1)) rest all
+  all="0-$last"
+  rest="0-$((last - 1))"
+  if [[ $1 == on ]]; then
+    taskset -a -pc "$last" "$BACKEND_PID" >/dev/null || fail "taskset on the backend failed"
+    taskset -a -pc "$rest" "$GW_PID" >/dev/null || fail "taskset on the gateway failed"
+    taskset -pc "$rest" $$ >/dev/null || fail "taskset on the benchmark script failed"
+  else
+    taskset -pc "$all" $$ >/dev/null || fail "taskset on the benchmark script failed"
+    taskset -a -pc "$all" "$GW_PID" >/dev/null || fail "taskset on the gateway failed"
+    taskset -a -pc "$all" "$BACKEND_PID" >/dev/null || fail "taskset on the backend failed"
+  fi
+}

@@ -25,6 +25,8 @@ TABLE_ROWS=(
   "gw-work200-64|gateway GET /work?us=200"
   "gw-work200-4|gateway GET /work?us=200"
   "direct-work200|thrift-load work(200) (backend ceiling)"
+  "gw-work200-split|gateway GET /work?us=200, backend pinned to its own core"
+  "direct-work200-split|thrift-load work(200), backend pinned to its own core"
   "gw-mixed-ping-4|gateway GET /ping while /work?us=20000 saturates"
   "gw-mixed-work20000-32|gateway GET /work?us=20000 (the saturating load)"
   "nginx-mixed-ping-4|nginx GET /ping while thrift-load work(20000) saturates"
@@ -144,6 +146,7 @@ Without a target, for context:
 | gateway mixed /ping p50 ÷ nginx mixed /ping p50 | $(num 2 "$(ratio "$(m gw-mixed-ping-4 p50_us)" "$(m nginx-mixed-ping-4 p50_us)")") |
 | gateway mixed /ping p99 ÷ nginx mixed /ping p99, backend saturated by $POOL threads (as the gateway's pool does) | $(num 2 "$(ratio "$(m gw-mixed-ping-4 p99_us)" "$(m nginx-mixed8-ping-4 p99_us)")") |
 | gateway /work?us=200 rps ÷ composed ceiling for /work, 1 / (1 / $(num 0 "$http_ceiling") + 1 / $(num 0 "$(m direct-work200 rps)")) = $(num 0 "$work_composed") rps (64 conns) | $(num 3 "$(ratio "$(m gw-work200-64 rps)" "$work_composed")") |
+| gateway /work?us=200 rps ÷ direct work(200) rps with the backend pinned to a core of its own and everything else on the other core(s) (64 conns, $POOL threads) | $(num 3 "$(ratio "$(m gw-work200-split rps)" "$(m direct-work200-split rps)")") |
 | gateway CPU per /echo ÷ (Beast CPU per /ping + thrift-load CPU per echo) | $(num 2 "$(ratio "$(m gw-echo-64 cpu_us_per_req)" "$(sum "$(m beast-ping-64 cpu_us_per_req)" "$(m direct-echo client_cpu_us_per_call)")")") |
 | gateway CPU per /work?us=200 ÷ (Beast CPU per /ping + thrift-load CPU per work) | $(num 2 "$(ratio "$(m gw-work200-64 cpu_us_per_req)" "$(sum "$(m beast-ping-64 cpu_us_per_req)" "$(m direct-work200 client_cpu_us_per_call)")")") |
 | gateway RSS increase for $CONNECTIONS connections (held − before) | $(num 1 "$(held_increase_mb)") MB |
@@ -163,7 +166,7 @@ budget_section() {
   echo
   echo "| scenario | rps | backend CPU µs/req | server CPU µs/req | load generator CPU µs/req | machine busy % (user + system) | context switches / req (machine) | rescheduling IPIs / req (machine) |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-  for scen in gw-echo-64 direct-echo gw-work200-64 direct-work200; do
+  for scen in gw-echo-64 direct-echo gw-work200-64 direct-work200 gw-work200-split direct-work200-split; do
     printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$scen" "$(num 0 "$(m "$scen" rps)")" \
       "$(num 1 "$(m "$scen" backend_us_per_req)")" "$(num 1 "$(m "$scen" cpu_us_per_req)")" \
       "$(num 1 "$(m "$scen" loadgen_us_per_req)")" "$(num 0 "$(m "$scen" machine_busy_pct)")" \
