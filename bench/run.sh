@@ -152,7 +152,7 @@ for run in $(seq "$RUNS"); do
   # /work again with the backend on a core of its own, as where it runs on
   # other hosts: what the gateway costs a CPU-bound backend when it does not
   # share the backend's cores.
-  if (($(nproc) >= 2)); then
+  if ((${#ALLOWED_CPUS[@]} >= 2)); then
     split_cores on
     direct_run direct-work200-split "$run" "$POOL" --call=work --us=200
     http_run gw-work200-split "$run" 64 "$GW_PID" "$GW/work?us=200"

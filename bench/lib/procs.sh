@@ -39,7 +39,7 @@ free_port() {
 children() {
   local f line rest
   for f in /proc/[0-9]*/stat; do
-    read -r line <"$f" 2>/dev/null || continue
+    read -r line 2>/dev/null <"$f" || continue  # the process may be gone
     rest=${line##*) }
     read -r _ ppid _ <<<"$rest"
     if [[ $ppid == "$1" ]]; then
@@ -212,14 +212,20 @@ read_reaped() {
   rm -f "$f"
 }
 
-# split_cores on|off: "on" pins the backend to the last CPU and the gateway
-# and this script (so every load generator it starts) to the others, which is
-# the shape of a deployment where the backend has hosts of its own; "off"
-# gives every CPU back to all of them. Threads started later inherit the mask.
+# The CPUs this script may run on (0 1 ...), read before split_cores pins
+# anything: nproc would count only the pinned ones afterwards.
+read -r -a ALLOWED_CPUS <<<"$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/$$/status | tr ',' '\n' |
+  awk -F- '{ hi = $2 == "" ? $1 : $2; for (i = $1; i <= hi; i++) printf "%d ", i }')"
+
+# split_cores on|off: "on" pins the backend to the last allowed CPU and the
+# gateway and this script (so every load generator it starts) to the others,
+# which is the shape of a deployment where the backend has hosts of its own;
+# "off" gives all of them every allowed CPU again. Threads started later
+# inherit the mask. Needs two allowed CPUs.
 split_cores() {
-  local last=$(($(nproc) - 1)) rest all
-  all="0-$last"
-  rest="0-$((last - 1))"
+  local all rest last=${ALLOWED_CPUS[-1]}
+  all=$(IFS=,; echo "${ALLOWED_CPUS[*]}")
+  rest=$(IFS=,; echo "${ALLOWED_CPUS[*]:0:${#ALLOWED_CPUS[@]}-1}")
   if [[ $1 == on ]]; then
     taskset -a -pc "$last" "$BACKEND_PID" >/dev/null || fail "taskset on the backend failed"
     taskset -a -pc "$rest" "$GW_PID" >/dev/null || fail "taskset on the gateway failed"
