@@ -27,6 +27,8 @@ const char* to_string(backend_errc x) {
     return "gateway is shutting down";
   case backend_errc::exhausted:
     return "backend has no thread free for another connection";
+  case backend_errc::abandoned:
+    return "client closed the connection before the call started";
   }
   return "backend error";
 }
@@ -35,6 +37,11 @@ caf::error make_error(backend_errc x, std::string detail) {
   if (detail.empty())
     return caf::error{static_cast<std::uint8_t>(x), category};
   return caf::error{static_cast<std::uint8_t>(x), category, caf::make_message(std::move(detail))};
+}
+
+bool is_error(const caf::error& e, backend_errc x) {
+  // An empty error has no category in CAF 0.17: asking crashes.
+  return e && e.category() == category && e.code() == static_cast<std::uint8_t>(x);
 }
 
 response error_response(const caf::error& e) {
@@ -59,6 +66,8 @@ response error_response(const caf::error& e) {
     case backend_errc::transport:
     case backend_errc::application:
       return response::error(502, text);
+    case backend_errc::abandoned:
+      return response::error(499, text);
     }
   }
   if (e.category() == caf::atom("system") &&

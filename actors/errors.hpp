@@ -29,9 +29,15 @@ enum class backend_errc : std::uint8_t {
   /// The backend accepted a connection but never served it while its other
   /// connections answered: every backend thread is taken. 503.
   exhausted,
+  /// The client closed its connection before a worker took the call, which
+  /// is then dropped unrun. 499, as nginx logs it; nobody reads the answer.
+  abandoned,
 };
 
 caf::error make_error(backend_errc x, std::string detail = {});
+
+/// Whether `e` is the backend error `x`.
+bool is_error(const caf::error& e, backend_errc x);
 
 /// The HTTP answer for an error from a backend call (or any CAF error).
 response error_response(const caf::error& e);

@@ -5,6 +5,7 @@
 //   }
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -45,6 +46,17 @@ struct request {
   /// backend time); null when nobody reads it. typed_pool::call(self, req, f)
   /// takes care of it.
   std::shared_ptr<backend_timer> backend_time;
+  /// Set by the HTTP layer once the client has closed its connection while
+  /// the request waits for its answer (looked at about once a second); null
+  /// if nobody watches. typed_pool::call(self, req, f) passes it on, and the
+  /// pool drops a call whose client is gone instead of starting it.
+  std::shared_ptr<const std::atomic<bool>> client_gone_flag;
+
+  /// Whether the client has gone away: whatever is still to be done for
+  /// this request only matters for its side effects.
+  bool client_gone() const {
+    return client_gone_flag && client_gone_flag->load(std::memory_order_acquire);
+  }
 
   /// The path parameter called `name`, or nullptr.
   const std::string* path_param(std::string_view name) const;

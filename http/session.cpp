@@ -1,7 +1,10 @@
 #include "http/session.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -437,6 +440,9 @@ void session::dispatch() {
     backend_time_ = std::make_shared<backend_timer>();
     req.backend_time = backend_time_;
   }
+  if (!client_gone_)
+    client_gone_ = std::make_shared<std::atomic<bool>>(false);
+  req.client_gone_flag = client_gone_;
 
   auto seq = ++seq_;
   phase_ = phase::awaiting_reply;
@@ -488,7 +494,33 @@ void session::on_watchdog(std::uint64_t generation, beast::error_code ec) {
   auto now = std::chrono::steady_clock::now();
   if (now >= io_deadline_)
     return on_timeout();
+  // The session reads nothing while an answer is awaited, so a client that
+  // gives up would go unnoticed until the answer is written. Looked at once
+  // per watchdog step (at most a second), so that the request path pays
+  // nothing: a call queued behind busy workers for longer is then dropped
+  // unrun instead of taking a backend thread for nobody.
+  if (phase_ == phase::awaiting_reply && client_left())
+    return abandon();
   arm_watchdog(watch_until(now));
+}
+
+bool session::client_left() {
+  char byte;
+  auto n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n >= 0)
+    return n == 0;
+  return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+}
+
+// Like nginx (499, "client closed request"), an end of stream counts as
+// leaving: HTTP/1.1 has no way to tell a half-close that still waits for
+// the answer from a client that gave up, and the latter is the common case.
+void session::abandon() {
+  client_gone_->store(true, std::memory_order_release);
+  status_ = 499;
+  if (!observers_->empty())
+    report(0);
+  finish_close();
 }
 
 // An operation that completed in the same round as the watchdog's timeout,

@@ -121,6 +121,12 @@ private:
   void arm_watchdog(std::chrono::steady_clock::time_point at);
   void on_watchdog(std::uint64_t generation, beast::error_code ec);
   void on_timeout();
+  /// Whether the client closed or reset the connection (one non-blocking
+  /// peek; pipelined bytes mean it is still there).
+  bool client_left();
+  /// For a client that left while its request waits: tells the request's
+  /// actors (request::client_gone), logs 499 and closes.
+  void abandon();
   /// Turns a success that lost the race with a timeout into operation_aborted;
   /// true if `ec` is then an error.
   bool settled(beast::error_code& ec) const;
@@ -167,6 +173,9 @@ private:
   std::string request_id_;
   std::string client_;                          // the peer's address, only if there are observers
   std::shared_ptr<backend_timer> backend_time_; // only if there are observers
+  // Shared with every request of this connection (one at a time); set when
+  // the client leaves. One allocation per connection, at its first request.
+  std::shared_ptr<std::atomic<bool>> client_gone_;
 };
 
 } // namespace actorgate::http

@@ -9,10 +9,10 @@ namespace {
 
 constexpr auto relaxed = std::memory_order_relaxed;
 
-constexpr std::array<backend_errc, 7> error_kinds{
+constexpr std::array<backend_errc, 8> error_kinds{
     backend_errc::overloaded, backend_errc::unavailable, backend_errc::timeout,
     backend_errc::transport,  backend_errc::application, backend_errc::shutting_down,
-    backend_errc::exhausted,
+    backend_errc::exhausted,  backend_errc::abandoned,
 };
 
 constexpr std::array<rpc::endpoint_state, 3> endpoint_states{
@@ -57,6 +57,8 @@ const char* kind_label(backend_errc e) {
     return "application";
   case backend_errc::shutting_down:
     return "shutting_down";
+  case backend_errc::abandoned:
+    return "abandoned";
   case backend_errc::exhausted:
     return "exhausted";
   }

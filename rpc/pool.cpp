@@ -101,14 +101,26 @@ void expire(pool_actor* self, pending& p) {
   fail(self->state, p, make_error(backend_errc::timeout, "deadline passed in the queue"));
 }
 
-// Books `p` as started: picks its endpoint and gives it a ticket. None if
-// it cannot run (it was answered: no endpoint, or too late).
-std::optional<attempt> start(pool_actor* self, pending p) {
-  auto& st = self->state;
+// Answers a call that need not run any more: its deadline passed, or its
+// client left, while it waited. False if it is still wanted.
+bool drop_unwanted(pool_actor* self, pending& p) {
   if (p.work.due.expired()) {
     expire(self, p);
-    return std::nullopt;
+    return true;
   }
+  if (p.work.abandoned()) {
+    fail(self->state, p, make_error(backend_errc::abandoned));
+    return true;
+  }
+  return false;
+}
+
+// Books `p` as started: picks its endpoint and gives it a ticket. None if
+// it cannot run (it was answered: no endpoint, too late, or unwanted).
+std::optional<attempt> start(pool_actor* self, pending p) {
+  auto& st = self->state;
+  if (drop_unwanted(self, p))
+    return std::nullopt;
   auto ep = pick(st, p);
   if (!ep) {
     fail(st, p, make_error(backend_errc::unavailable, "circuit open: every endpoint is ejected"));
@@ -175,7 +187,8 @@ void expire_started(pool_actor* self, attempt& a) {
 }
 
 // Whether a caller's call fits: a worker is idle or the queue has room once
-// calls whose deadline passed while every worker was busy are dropped.
+// calls whose deadline passed or whose client left while every worker was
+// busy are dropped.
 bool has_room(pool_actor* self) {
   auto& st = self->state;
   // Started calls waiting for a worker count against the limit too.
@@ -184,12 +197,10 @@ bool has_room(pool_actor* self) {
     return true;
   auto& q = st.queue;
   for (auto i = q.begin(); i != q.end();) {
-    if (i->work.due.expired()) {
-      expire(self, *i);
+    if (drop_unwanted(self, *i))
       i = q.erase(i);
-    } else {
+    else
       ++i;
-    }
   }
   if (fits())
     return true;
@@ -337,7 +348,9 @@ void on_done(pool_actor* self, outcome& o) {
   auto ep = o.endpoint;
   auto& e = st.endpoints[ep];
   auto& es = *st.stats->endpoints[ep];
-  if (!probe)
+  // Dropped unrun: the endpoint never saw it, the connection is as it was.
+  bool unrun = is_error(o.error, backend_errc::abandoned);
+  if (!probe && !unrun)
     es.calls.fetch_add(1, relaxed);
 
   if (!o.error) {
@@ -388,7 +401,9 @@ void on_done(pool_actor* self, outcome& o) {
     }
     fail(st, p, std::move(o.error));
     if (!o.took_next) {
-      if (st.idle.empty()) {
+      if (unrun) {
+        next_for(self, w, false);
+      } else if (st.idle.empty()) {
         next_for(self, w, true);
       } else { // the others, whose connections may be good, go first
         park(st, w, true);

@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -65,6 +66,11 @@ struct job {
   /// Safe to run twice (a read, a put of the same value): the pool may retry
   /// it after the request may have reached the backend.
   bool idempotent = false;
+  /// The caller's request::client_gone_flag, if any: a call whose client is
+  /// gone is dropped before it starts (backend_errc::abandoned).
+  std::shared_ptr<const std::atomic<bool>> client_gone;
+
+  bool abandoned() const { return client_gone && client_gone->load(std::memory_order_acquire); }
 };
 
 enum class balance_kind { least_outstanding, round_robin };

@@ -46,7 +46,8 @@ using call_atom = caf::atom_constant<caf::atom("ag_call")>;
 /// An `idempotent` job may be retried after it may have reached the backend.
 template <class Client, class F>
 job make_job(deadline due, F f, std::shared_ptr<backend_timer> timer = nullptr,
-             bool idempotent = false) {
+             bool idempotent = false,
+             std::shared_ptr<const std::atomic<bool>> client_gone = nullptr) {
   return job{[f = std::move(f), timer = std::move(timer)](connection& conn) {
                Client client{conn.protocol()};
                backend_timer::scope timed{timer.get()};
@@ -57,7 +58,7 @@ job make_job(deadline due, F f, std::shared_ptr<backend_timer> timer = nullptr,
                  return caf::make_message(f(client));
                }
              },
-             due, idempotent};
+             due, idempotent, std::move(client_gone)};
 }
 
 /// Tag for typed_pool::call: the call may be retried after a failure even if
@@ -80,10 +81,12 @@ public:
     return send(self, make_job<Client>(due, std::move(f)));
   }
 
-  /// The same, on behalf of `req`: bounded by req.deadline, and the call's
-  /// time is added to the request's backend time (see the access log).
+  /// The same, on behalf of `req`: bounded by req.deadline, the call's time
+  /// added to the request's backend time (see the access log), and dropped
+  /// unrun if the client leaves while the call waits for a worker.
   template <class F> auto call(caf::event_based_actor* self, const request& req, F f) const {
-    return send(self, make_job<Client>(req.deadline, std::move(f), req.backend_time));
+    return send(self, make_job<Client>(req.deadline, std::move(f), req.backend_time, false,
+                                       req.client_gone_flag));
   }
 
   /// Either of the above for a call that is safe to repeat: after a broken
@@ -94,7 +97,8 @@ public:
   }
   template <class F>
   auto call(caf::event_based_actor* self, const request& req, idempotent_t, F f) const {
-    return send(self, make_job<Client>(req.deadline, std::move(f), req.backend_time, true));
+    return send(self, make_job<Client>(req.deadline, std::move(f), req.backend_time, true,
+                                       req.client_gone_flag));
   }
 
   const caf::actor& actor() const { return pool_; }

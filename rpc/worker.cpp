@@ -31,6 +31,12 @@ void run(std::deque<connection>& conns, attempt& a, outcome& out) {
     out.error = make_error(backend_errc::timeout, "deadline passed in the queue");
     return;
   }
+  // A call started for a worker that was busy: its client may have left
+  // while it waited in the ready list.
+  if (j.abandoned()) {
+    out.error = make_error(backend_errc::abandoned);
+    return;
+  }
   auto& conn = conns[a.endpoint];
   if (conn.is_open() && conn.stale())
     conn.close();
@@ -93,8 +99,10 @@ void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
       run(conns, *a, out);
       out.took = clock::now() - out.started;
       out.work = std::move(a->work);
-      // After a failure the pool decides where this worker goes next.
-      a = out.error ? std::nullopt : ready->pop();
+      // After a failure the pool decides where this worker goes next; a call
+      // dropped unrun left the connection as it was.
+      bool chain = !out.error || is_error(out.error, backend_errc::abandoned);
+      a = chain ? ready->pop() : std::nullopt;
       out.took_next = a.has_value();
       self->send(pool, done_atom::value, std::move(out));
     }

@@ -9,6 +9,7 @@
 #include "tests/support/exposition.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/wait.hpp"
 
 using namespace actorgate::test;
 using namespace std::chrono_literals;
@@ -168,4 +169,62 @@ TEST_CASE("a call waiting for a worker whose call turns out long goes to a sleep
   // (50 ms): at the pace of the warm-up the echo waits for its worker, until
   // the pool looks again 50 ms later and sees that call has run too long.
   CHECK(echo_beside_slow_call("50000", 10ms) < 500ms);
+}
+
+namespace {
+
+std::uint64_t pool_metric(std::uint16_t port, const std::string& series) {
+  auto s = parse_exposition(http_get(port, "/metrics").body);
+  auto i = s.find(series);
+  return i == s.end() ? ~std::uint64_t{0} : std::stoull(i->second);
+}
+
+} // namespace
+
+TEST_CASE("a call whose client leaves while it waits for a worker is dropped unrun") {
+  backend_process backend;
+  // One worker, so that calls wait behind long ones. A 200 ms read timeout
+  // makes the session look at its client every 200 ms instead of every
+  // second; the other timeouts are far above anything here (see
+  // echo_beside_slow_call).
+  gateway_process gateway{backend.port,
+                          {"--backend.pool-size=1", "--http.read-timeout=200ms",
+                           "--http.request-timeout=60s", "--backend.call-timeout=60s"}};
+  auto metric = [&](const std::string& name, const std::string& labels) {
+    return pool_metric(gateway.port, name + "{" + labels + "}");
+  };
+  auto depth = [&] { return metric("actorgate_pool_queue_depth", "pool=\"backend\""); };
+  using clock = std::chrono::steady_clock;
+  // Two calls of 1 s of backend CPU each, one running and one waiting.
+  std::vector<clock::time_point> done(2);
+  std::vector<std::thread> long_calls;
+  for (std::size_t i = 0; i < 2; ++i) {
+    long_calls.emplace_back([&, i] {
+      CHECK(http_client{gateway.port}.request("GET", "/work?us=1000000", 60s).status == 200);
+      done[i] = clock::now();
+    });
+    CHECK(wait_until([&] { return depth() == i; }, 10s));
+  }
+  {
+    // The client leaves while its call (1 s of CPU, should it run) waits
+    // behind both.
+    raw_connection leaving{gateway.port};
+    leaving.send("GET /work?us=1000000 HTTP/1.1\r\nHost: t\r\n\r\n");
+    CHECK(wait_until([&] { return depth() == 2; }, 10s));
+  }
+  // Behind the abandoned call: were that one run, this would wait for it.
+  auto r = http_client{gateway.port}.request("GET", "/work?us=1000", 60s);
+  auto last_done = clock::now();
+  CHECK(r.status == 200);
+  for (auto& t : long_calls)
+    t.join();
+  auto gap =
+      std::chrono::duration_cast<std::chrono::milliseconds>(last_done - std::max(done[0], done[1]));
+  MESSAGE("the last call ended " << gap.count() << " ms after the long ones");
+  CHECK(gap < 700ms);
+  CHECK(metric("actorgate_pool_errors_total", "pool=\"backend\",kind=\"abandoned\"") == 1);
+  CHECK(metric("actorgate_pool_calls_total", "pool=\"backend\"") == 4);
+  // The access log's and the metrics' view: 499 for the client that left.
+  CHECK(metric("actorgate_http_requests_total", "route=\"/work\",method=\"GET\",code=\"4xx\"") ==
+        1);
 }

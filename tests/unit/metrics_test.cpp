@@ -191,7 +191,7 @@ TEST_CASE("metrics: pools and their endpoints") {
   CHECK(s["actorgate_pool_endpoint_calls_total{" + e2 + "}"] == "60");
   CHECK(s["actorgate_pool_endpoint_failures_total{" + e2 + "}"] == "2");
   CHECK(s["actorgate_pool_endpoint_outstanding_calls{" + e1 + "}"] == "1");
-  CHECK(count_series(s, "actorgate_pool_errors_total") == 7); // every kind, zeros too
+  CHECK(count_series(s, "actorgate_pool_errors_total") == 8); // every kind, zeros too
 }
 
 TEST_CASE("metrics: the process and the build") {
