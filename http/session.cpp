@@ -507,8 +507,10 @@ void session::on_watchdog(std::uint64_t generation, beast::error_code ec) {
 bool session::client_left() {
   char byte;
   auto n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  // End of stream with a pipelined request still unread in our buffer: the
+  // client half-closed after sending all it had, and waits for the answers.
   if (n >= 0)
-    return n == 0;
+    return n == 0 && buffer_.size() == 0;
   return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
 }
 

@@ -122,7 +122,7 @@ private:
   void on_watchdog(std::uint64_t generation, beast::error_code ec);
   void on_timeout();
   /// Whether the client closed or reset the connection (one non-blocking
-  /// peek; pipelined bytes mean it is still there).
+  /// peek; pipelined bytes, read or not, mean it is still there).
   bool client_left();
   /// For a client that left while its request waits: tells the request's
   /// actors (request::client_gone), logs 499 and closes.

@@ -96,8 +96,8 @@ void http_metrics::render(text_writer& w) const {
 
   // Only combinations seen so far: routes x methods x classes is mostly zero.
   w.family("actorgate_http_requests_total", metric_type::counter,
-           "HTTP requests answered, by route pattern (\"none\": no route took it), method and "
-           "status class.");
+           "HTTP requests answered (or, 499, whose client left first), by route pattern "
+           "(\"none\": no route took it), method and status class.");
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t m = 0; m < method_labels.size(); ++m)
       for (std::size_t c = 0; c < status_class_labels.size(); ++c) {

@@ -180,10 +180,12 @@ pending take_call(pool_state& st, std::size_t ticket, std::size_t endpoint) {
   return p;
 }
 
-// Answers a started call that a worker has not taken before its deadline.
-void expire_started(pool_actor* self, attempt& a) {
+// Answers a started call that no worker has taken and that is no longer
+// wanted (see drop_unwanted).
+void drop_started(pool_actor* self, attempt& a) {
   auto p = take_call(self->state, a.ticket, a.endpoint);
-  expire(self, p);
+  p.work = std::move(a.work);
+  drop_unwanted(self, p);
 }
 
 // Whether a caller's call fits: a worker is idle or the queue has room once
@@ -206,8 +208,8 @@ bool has_room(pool_actor* self) {
     return true;
   // Workers stuck on slow calls leave the ready list as it was when they
   // took their last call.
-  for (auto& a : st.ready->take_expired())
-    expire_started(self, a);
+  for (auto& a : st.ready->take_unwanted())
+    drop_started(self, a);
   return fits();
 }
 

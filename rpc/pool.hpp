@@ -155,12 +155,12 @@ public:
     q_.clear();
     n_.store(0, std::memory_order_relaxed);
   }
-  /// Takes out the calls whose deadline has passed.
-  std::vector<attempt> take_expired() {
+  /// Takes out the calls whose deadline has passed or whose client left.
+  std::vector<attempt> take_unwanted() {
     std::vector<attempt> out;
     std::lock_guard<std::mutex> g{m_};
     for (auto i = q_.begin(); i != q_.end();) {
-      if (i->work.due.expired()) {
+      if (i->work.due.expired() || i->work.abandoned()) {
         out.push_back(std::move(*i));
         i = q_.erase(i);
       } else {

@@ -179,14 +179,22 @@ std::uint64_t pool_metric(std::uint16_t port, const std::string& series) {
   return i == s.end() ? ~std::uint64_t{0} : std::stoull(i->second);
 }
 
-} // namespace
+// Where the call is when its client leaves: still queued (the pool drops
+// it), or started for the busy worker in the ready list (the worker does).
+enum class leave_while { queued, ready };
 
-TEST_CASE("a call whose client leaves while it waits for a worker is dropped unrun") {
+struct abandon_outcome {
+  std::chrono::milliseconds gap; // from the long calls' end to the short call's
+  bool dropped_at_once = false;  // counted within 700 ms of the first long call's end
+};
+
+// One worker with two calls of 1 s of backend CPU, one running, one waiting;
+// behind them a call of 1 s whose client leaves; then a short call.
+abandon_outcome abandon_behind_long_calls(leave_while when) {
   backend_process backend;
-  // One worker, so that calls wait behind long ones. A 200 ms read timeout
-  // makes the session look at its client every 200 ms instead of every
-  // second; the other timeouts are far above anything here (see
-  // echo_beside_slow_call).
+  // A 200 ms read timeout makes the session look at its client every 200 ms
+  // instead of every second; the other timeouts are far above anything here
+  // (see echo_beside_slow_call).
   gateway_process gateway{backend.port,
                           {"--backend.pool-size=1", "--http.read-timeout=200ms",
                            "--http.request-timeout=60s", "--backend.call-timeout=60s"}};
@@ -194,23 +202,40 @@ TEST_CASE("a call whose client leaves while it waits for a worker is dropped unr
     return pool_metric(gateway.port, name + "{" + labels + "}");
   };
   auto depth = [&] { return metric("actorgate_pool_queue_depth", "pool=\"backend\""); };
+  auto abandoned = [&] {
+    return metric("actorgate_pool_errors_total", "pool=\"backend\",kind=\"abandoned\"");
+  };
   using clock = std::chrono::steady_clock;
-  // Two calls of 1 s of backend CPU each, one running and one waiting.
   std::vector<clock::time_point> done(2);
+  std::atomic<int> finished{0};
   std::vector<std::thread> long_calls;
-  for (std::size_t i = 0; i < 2; ++i) {
+  auto long_call = [&](std::size_t i) {
     long_calls.emplace_back([&, i] {
       CHECK(http_client{gateway.port}.request("GET", "/work?us=1000000", 60s).status == 200);
       done[i] = clock::now();
+      ++finished;
     });
-    CHECK(wait_until([&] { return depth() == i; }, 10s));
-  }
-  {
-    // The client leaves while its call (1 s of CPU, should it run) waits
-    // behind both.
-    raw_connection leaving{gateway.port};
-    leaving.send("GET /work?us=1000000 HTTP/1.1\r\nHost: t\r\n\r\n");
-    CHECK(wait_until([&] { return depth() == 2; }, 10s));
+  };
+  long_call(0);
+  CHECK(wait_until([&] { return metric("actorgate_pool_busy_workers", "pool=\"backend\"") == 1; },
+                   10s));
+  long_call(1);
+  CHECK(wait_until([&] { return depth() == 1; }, 10s));
+  auto leaving = std::make_unique<raw_connection>(gateway.port);
+  leaving->send("GET /work?us=1000000 HTTP/1.1\r\nHost: t\r\n\r\n");
+  CHECK(wait_until([&] { return depth() == 2; }, 10s));
+  abandon_outcome out;
+  if (when == leave_while::ready) {
+    // Once the first ends, the worker goes on with the second and the pool
+    // starts the third for it.
+    CHECK(wait_until([&] { return finished > 0; }, 30s));
+    leaving.reset();
+  } else {
+    leaving.reset();
+    CHECK(wait_until([&] { return finished > 0; }, 30s));
+    // The pool drops it as it would have started it, a second before the
+    // worker would take it.
+    out.dropped_at_once = wait_until([&] { return abandoned() == 1; }, 700ms);
   }
   // Behind the abandoned call: were that one run, this would wait for it.
   auto r = http_client{gateway.port}.request("GET", "/work?us=1000", 60s);
@@ -218,13 +243,39 @@ TEST_CASE("a call whose client leaves while it waits for a worker is dropped unr
   CHECK(r.status == 200);
   for (auto& t : long_calls)
     t.join();
-  auto gap =
+  out.gap =
       std::chrono::duration_cast<std::chrono::milliseconds>(last_done - std::max(done[0], done[1]));
-  MESSAGE("the last call ended " << gap.count() << " ms after the long ones");
-  CHECK(gap < 700ms);
-  CHECK(metric("actorgate_pool_errors_total", "pool=\"backend\",kind=\"abandoned\"") == 1);
+  MESSAGE("the short call ended " << out.gap.count() << " ms after the long ones");
+  CHECK(abandoned() == 1);
   CHECK(metric("actorgate_pool_calls_total", "pool=\"backend\"") == 4);
   // The access log's and the metrics' view: 499 for the client that left.
   CHECK(metric("actorgate_http_requests_total", "route=\"/work\",method=\"GET\",code=\"4xx\"") ==
         1);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("a queued call whose client has left is dropped unrun") {
+  auto out = abandon_behind_long_calls(leave_while::queued);
+  CHECK(out.dropped_at_once);
+  CHECK(out.gap < 700ms);
+}
+
+TEST_CASE("a call in the ready list whose client has left is dropped unrun by its worker") {
+  CHECK(abandon_behind_long_calls(leave_while::ready).gap < 700ms);
+}
+
+TEST_CASE("a client that half-closes after pipelining its requests still gets every answer") {
+  backend_process backend;
+  // The session looks at its client every 200 ms, well within the call.
+  gateway_process gateway{backend.port, {"--http.read-timeout=200ms"}};
+  raw_connection c{gateway.port};
+  c.send("GET /work?us=500000 HTTP/1.1\r\nHost: t\r\n\r\n"
+         "GET /ping HTTP/1.1\r\nHost: t\r\n\r\n");
+  c.finish_sending();
+  auto got = c.read_all(20s);
+  CHECK(got.find("HTTP/1.1 200 OK\r\n") == 0);
+  CHECK(got.find("checksum") != std::string::npos);
+  CHECK(got.find("pong") != std::string::npos);
 }

@@ -110,6 +110,10 @@ void raw_connection::send(const std::string& bytes) {
   net::write(impl_->stream.socket(), net::buffer(bytes));
 }
 
+void raw_connection::finish_sending() {
+  impl_->stream.socket().shutdown(tcp::socket::shutdown_send);
+}
+
 std::string raw_connection::read_all(std::chrono::milliseconds timeout) {
   // A timer that cancels the read, not the stream's own expiry, which
   // would close the socket: the connection stays usable afterwards.

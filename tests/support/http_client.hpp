@@ -45,6 +45,8 @@ public:
   explicit raw_connection(std::uint16_t port);
   ~raw_connection();
   void send(const std::string& bytes);
+  /// Half-closes: the server reads end of stream, answers can still come.
+  void finish_sending();
   /// Everything read until the server closes or `timeout` passes.
   std::string read_all(std::chrono::milliseconds timeout);
   /// Waits, reading nothing, until the server has closed or reset the
