@@ -279,3 +279,37 @@ TEST_CASE("a client that half-closes after pipelining its requests still gets ev
   CHECK(got.find("checksum") != std::string::npos);
   CHECK(got.find("pong") != std::string::npos);
 }
+
+TEST_CASE("a full queue makes room by dropping a call whose client has left") {
+  backend_process backend;
+  // One worker and room for one waiting call, which goes to the ready list.
+  gateway_process gateway{backend.port,
+                          {"--backend.pool-size=1", "--backend.queue-size=1",
+                           "--http.read-timeout=200ms", "--http.request-timeout=60s",
+                           "--backend.call-timeout=60s"}};
+  auto metric = [&](const std::string& series) { return pool_metric(gateway.port, series); };
+  std::thread running([&] {
+    CHECK(http_client{gateway.port}.request("GET", "/work?us=1000000", 60s).status == 200);
+  });
+  CHECK(wait_until([&] { return metric("actorgate_pool_busy_workers{pool=\"backend\"}") == 1; },
+                   10s));
+  {
+    raw_connection leaving{gateway.port};
+    leaving.send("GET /work?us=1000 HTTP/1.1\r\nHost: t\r\n\r\n");
+    CHECK(wait_until([&] { return metric("actorgate_pool_queue_depth{pool=\"backend\"}") == 1; },
+                     10s));
+  }
+  // The session has seen it leave once it logs the 499.
+  CHECK(wait_until(
+      [&] {
+        return metric(
+                   "actorgate_http_requests_total{route=\"/work\",method=\"GET\",code=\"4xx\"}") ==
+               1;
+      },
+      10s));
+  // The queue is full, but of a call nobody waits for: this one takes its place.
+  CHECK(http_client{gateway.port}.request("GET", "/work?us=1000", 60s).status == 200);
+  running.join();
+  CHECK(metric("actorgate_pool_errors_total{pool=\"backend\",kind=\"abandoned\"}") == 1);
+  CHECK(metric("actorgate_pool_errors_total{pool=\"backend\",kind=\"overloaded\"}") == 0);
+}
