@@ -520,8 +520,7 @@ bool session::client_left() {
 void session::abandon() {
   client_gone_->store(true, std::memory_order_release);
   status_ = 499;
-  if (!observers_->empty())
-    report(0);
+  report(0);
   finish_close();
 }
 
@@ -565,14 +564,15 @@ void session::do_write(const response& r) {
 }
 
 void session::on_write(beast::error_code ec, std::size_t n) {
-  if (!observers_->empty())
-    report(n);
+  report(n);
   if (settled(ec) || close_after_write_)
     return do_close();
   do_read();
 }
 
 void session::report(std::size_t bytes_out) {
+  if (observers_->empty())
+    return;
   exchange x;
   if (parser_ && parser_->is_header_done()) {
     const auto& msg = parser_->get();

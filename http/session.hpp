@@ -133,6 +133,7 @@ private:
   void on_reply(std::uint64_t seq, response r);
   void do_write(const response& r);
   void on_write(beast::error_code ec, std::size_t n);
+  /// Tells the observers, if any, about the exchange that just ended.
   void report(std::size_t bytes_out);
   void assign_request_id();
   void do_close();

@@ -173,10 +173,35 @@ TEST_CASE("a call waiting for a worker whose call turns out long goes to a sleep
 
 namespace {
 
-std::uint64_t pool_metric(std::uint16_t port, const std::string& series) {
-  auto s = parse_exposition(http_get(port, "/metrics").body);
-  auto i = s.find(series);
-  return i == s.end() ? ~std::uint64_t{0} : std::stoull(i->second);
+// The gateway's /metrics series the tests below watch, read afresh each time
+// (~0 for a series not there).
+struct gateway_metrics {
+  std::uint16_t port;
+
+  std::uint64_t read(const std::string& series) const {
+    auto s = parse_exposition(http_get(port, "/metrics").body);
+    auto i = s.find(series);
+    return i == s.end() ? ~std::uint64_t{0} : std::stoull(i->second);
+  }
+  std::uint64_t busy() const { return read("actorgate_pool_busy_workers{pool=\"backend\"}"); }
+  std::uint64_t depth() const { return read("actorgate_pool_queue_depth{pool=\"backend\"}"); }
+  std::uint64_t calls() const { return read("actorgate_pool_calls_total{pool=\"backend\"}"); }
+  std::uint64_t errors(const std::string& kind) const {
+    return read("actorgate_pool_errors_total{pool=\"backend\",kind=\"" + kind + "\"}");
+  }
+  // The access log's and the metrics' view of a client that left: 499.
+  std::uint64_t work_4xx() const {
+    return read("actorgate_http_requests_total{route=\"/work\",method=\"GET\",code=\"4xx\"}");
+  }
+};
+
+// One worker, so that calls wait behind long ones. A 200 ms read timeout
+// makes the session look at its client every 200 ms instead of every second;
+// the other timeouts are far above anything here (see echo_beside_slow_call).
+std::vector<std::string> one_watchful_worker(std::vector<std::string> more = {}) {
+  more.insert(more.begin(), {"--backend.pool-size=1", "--http.read-timeout=200ms",
+                             "--http.request-timeout=60s", "--backend.call-timeout=60s"});
+  return more;
 }
 
 // Where the call is when its client leaves: still queued (the pool drops
@@ -192,19 +217,8 @@ struct abandon_outcome {
 // behind them a call of 1 s whose client leaves; then a short call.
 abandon_outcome abandon_behind_long_calls(leave_while when) {
   backend_process backend;
-  // A 200 ms read timeout makes the session look at its client every 200 ms
-  // instead of every second; the other timeouts are far above anything here
-  // (see echo_beside_slow_call).
-  gateway_process gateway{backend.port,
-                          {"--backend.pool-size=1", "--http.read-timeout=200ms",
-                           "--http.request-timeout=60s", "--backend.call-timeout=60s"}};
-  auto metric = [&](const std::string& name, const std::string& labels) {
-    return pool_metric(gateway.port, name + "{" + labels + "}");
-  };
-  auto depth = [&] { return metric("actorgate_pool_queue_depth", "pool=\"backend\""); };
-  auto abandoned = [&] {
-    return metric("actorgate_pool_errors_total", "pool=\"backend\",kind=\"abandoned\"");
-  };
+  gateway_process gateway{backend.port, one_watchful_worker()};
+  gateway_metrics metrics{gateway.port};
   using clock = std::chrono::steady_clock;
   std::vector<clock::time_point> done(2);
   std::atomic<int> finished{0};
@@ -217,13 +231,12 @@ abandon_outcome abandon_behind_long_calls(leave_while when) {
     });
   };
   long_call(0);
-  CHECK(wait_until([&] { return metric("actorgate_pool_busy_workers", "pool=\"backend\"") == 1; },
-                   10s));
+  CHECK(wait_until([&] { return metrics.busy() == 1; }, 10s));
   long_call(1);
-  CHECK(wait_until([&] { return depth() == 1; }, 10s));
+  CHECK(wait_until([&] { return metrics.depth() == 1; }, 10s));
   auto leaving = std::make_unique<raw_connection>(gateway.port);
   leaving->send("GET /work?us=1000000 HTTP/1.1\r\nHost: t\r\n\r\n");
-  CHECK(wait_until([&] { return depth() == 2; }, 10s));
+  CHECK(wait_until([&] { return metrics.depth() == 2; }, 10s));
   abandon_outcome out;
   if (when == leave_while::ready) {
     // Once the first ends, the worker goes on with the second and the pool
@@ -235,7 +248,7 @@ abandon_outcome abandon_behind_long_calls(leave_while when) {
     CHECK(wait_until([&] { return finished > 0; }, 30s));
     // The pool drops it as it would have started it, a second before the
     // worker would take it.
-    out.dropped_at_once = wait_until([&] { return abandoned() == 1; }, 700ms);
+    out.dropped_at_once = wait_until([&] { return metrics.errors("abandoned") == 1; }, 700ms);
   }
   // Behind the abandoned call: were that one run, this would wait for it.
   auto r = http_client{gateway.port}.request("GET", "/work?us=1000", 60s);
@@ -246,11 +259,9 @@ abandon_outcome abandon_behind_long_calls(leave_while when) {
   out.gap =
       std::chrono::duration_cast<std::chrono::milliseconds>(last_done - std::max(done[0], done[1]));
   MESSAGE("the short call ended " << out.gap.count() << " ms after the long ones");
-  CHECK(abandoned() == 1);
-  CHECK(metric("actorgate_pool_calls_total", "pool=\"backend\"") == 4);
-  // The access log's and the metrics' view: 499 for the client that left.
-  CHECK(metric("actorgate_http_requests_total", "route=\"/work\",method=\"GET\",code=\"4xx\"") ==
-        1);
+  CHECK(metrics.errors("abandoned") == 1);
+  CHECK(metrics.calls() == 4);
+  CHECK(metrics.work_4xx() == 1);
   return out;
 }
 
@@ -282,34 +293,23 @@ TEST_CASE("a client that half-closes after pipelining its requests still gets ev
 
 TEST_CASE("a full queue makes room by dropping a call whose client has left") {
   backend_process backend;
-  // One worker and room for one waiting call, which goes to the ready list.
-  gateway_process gateway{backend.port,
-                          {"--backend.pool-size=1", "--backend.queue-size=1",
-                           "--http.read-timeout=200ms", "--http.request-timeout=60s",
-                           "--backend.call-timeout=60s"}};
-  auto metric = [&](const std::string& series) { return pool_metric(gateway.port, series); };
+  // Room for one waiting call, which goes to the ready list.
+  gateway_process gateway{backend.port, one_watchful_worker({"--backend.queue-size=1"})};
+  gateway_metrics metrics{gateway.port};
   std::thread running([&] {
     CHECK(http_client{gateway.port}.request("GET", "/work?us=1000000", 60s).status == 200);
   });
-  CHECK(wait_until([&] { return metric("actorgate_pool_busy_workers{pool=\"backend\"}") == 1; },
-                   10s));
+  CHECK(wait_until([&] { return metrics.busy() == 1; }, 10s));
   {
     raw_connection leaving{gateway.port};
     leaving.send("GET /work?us=1000 HTTP/1.1\r\nHost: t\r\n\r\n");
-    CHECK(wait_until([&] { return metric("actorgate_pool_queue_depth{pool=\"backend\"}") == 1; },
-                     10s));
+    CHECK(wait_until([&] { return metrics.depth() == 1; }, 10s));
   }
   // The session has seen it leave once it logs the 499.
-  CHECK(wait_until(
-      [&] {
-        return metric(
-                   "actorgate_http_requests_total{route=\"/work\",method=\"GET\",code=\"4xx\"}") ==
-               1;
-      },
-      10s));
+  CHECK(wait_until([&] { return metrics.work_4xx() == 1; }, 10s));
   // The queue is full, but of a call nobody waits for: this one takes its place.
   CHECK(http_client{gateway.port}.request("GET", "/work?us=1000", 60s).status == 200);
   running.join();
-  CHECK(metric("actorgate_pool_errors_total{pool=\"backend\",kind=\"abandoned\"}") == 1);
-  CHECK(metric("actorgate_pool_errors_total{pool=\"backend\",kind=\"overloaded\"}") == 0);
+  CHECK(metrics.errors("abandoned") == 1);
+  CHECK(metrics.errors("overloaded") == 0);
 }
