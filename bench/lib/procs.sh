@@ -223,16 +223,12 @@ read -r -a ALLOWED_CPUS <<<"$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/$$/s
 # "off" gives all of them every allowed CPU again. Threads started later
 # inherit the mask. Needs two allowed CPUs.
 split_cores() {
-  local all rest last=${ALLOWED_CPUS[-1]}
+  local all rest backend others
   all=$(IFS=,; echo "${ALLOWED_CPUS[*]}")
   rest=$(IFS=,; echo "${ALLOWED_CPUS[*]:0:${#ALLOWED_CPUS[@]}-1}")
-  if [[ $1 == on ]]; then
-    taskset -a -pc "$last" "$BACKEND_PID" >/dev/null || fail "taskset on the backend failed"
-    taskset -a -pc "$rest" "$GW_PID" >/dev/null || fail "taskset on the gateway failed"
-    taskset -pc "$rest" $$ >/dev/null || fail "taskset on the benchmark script failed"
-  else
-    taskset -pc "$all" $$ >/dev/null || fail "taskset on the benchmark script failed"
-    taskset -a -pc "$all" "$GW_PID" >/dev/null || fail "taskset on the gateway failed"
-    taskset -a -pc "$all" "$BACKEND_PID" >/dev/null || fail "taskset on the backend failed"
-  fi
+  backend=$all others=$all
+  [[ $1 == on ]] && backend=${ALLOWED_CPUS[-1]} others=$rest
+  taskset -a -pc "$backend" "$BACKEND_PID" >/dev/null || fail "taskset on the backend failed"
+  taskset -a -pc "$others" "$GW_PID" >/dev/null || fail "taskset on the gateway failed"
+  taskset -pc "$others" $$ >/dev/null || fail "taskset on the benchmark script failed"
 }
