@@ -5,9 +5,9 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 
-#include "actors/deadline.hpp"
-#include "actors/reply_handle.hpp"
-#include "actors/request.hpp"
+#include "actorgate/actors/deadline.hpp"
+#include "actorgate/actors/reply_handle.hpp"
+#include "actorgate/actors/request.hpp"
 
 namespace actorgate {
 

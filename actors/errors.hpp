@@ -9,7 +9,7 @@
 
 #include <caf/error.hpp>
 
-#include "actors/response.hpp"
+#include "actorgate/actors/response.hpp"
 
 namespace actorgate {
 

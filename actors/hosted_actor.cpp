@@ -1,4 +1,4 @@
-#include "actors/hosted_actor.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
 
 #include <caf/detail/sync_request_bouncer.hpp>
 #include <caf/mailbox_element.hpp>

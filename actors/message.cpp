@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/json.hpp"
-#include "actors/request.hpp"
-#include "actors/response.hpp"
+#include "actorgate/actors/json.hpp"
+#include "actorgate/actors/request.hpp"
+#include "actorgate/actors/response.hpp"
 
 namespace actorgate {
 

@@ -1,4 +1,4 @@
-#include "actors/reply_handle.hpp"
+#include "actorgate/actors/reply_handle.hpp"
 
 namespace actorgate {
 

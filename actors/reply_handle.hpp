@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "actors/response.hpp"
+#include "actorgate/actors/response.hpp"
 
 namespace actorgate {
 

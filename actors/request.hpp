@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "actors/backend_timer.hpp"
-#include "actors/deadline.hpp"
+#include "actorgate/actors/backend_timer.hpp"
+#include "actorgate/actors/deadline.hpp"
 
 namespace actorgate {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "actors/request.hpp"
+#include "actorgate/actors/request.hpp"
 
 namespace actorgate {
 

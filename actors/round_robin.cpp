@@ -3,8 +3,8 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/stateless_pool.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/stateless_pool.hpp"
 
 namespace actorgate {
 

@@ -1,8 +1,8 @@
-#include "actors/routes.hpp"
+#include "actorgate/actors/routes.hpp"
 
 #include <caf/event_based_actor.hpp>
 
-#include "actors/atoms.hpp"
+#include "actorgate/actors/atoms.hpp"
 
 namespace actorgate {
 

@@ -19,8 +19,8 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
-#include "actors/hosted_actor.hpp"
-#include "actors/supervisor.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
+#include "actorgate/actors/supervisor.hpp"
 
 namespace actorgate {
 

@@ -1,4 +1,4 @@
-#include "actors/supervisor.hpp"
+#include "actorgate/actors/supervisor.hpp"
 
 #include <iostream>
 #include <memory>
@@ -6,7 +6,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
-#include "actors/atoms.hpp"
+#include "actorgate/actors/atoms.hpp"
 
 namespace actorgate {
 

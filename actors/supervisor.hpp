@@ -14,7 +14,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
-#include "actors/hosted_actor.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
 
 namespace actorgate {
 

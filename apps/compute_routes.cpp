@@ -3,15 +3,15 @@
 #include <charconv>
 #include <string>
 
-#include "actors/atoms.hpp"
-#include "actors/errors.hpp"
-#include "actors/json.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/errors.hpp"
+#include "actorgate/actors/json.hpp"
 
-namespace actorgate::apps {
+namespace compute {
 
-using rpc::thrift::ComputeClient;
+using namespace actorgate;
 
-caf::behavior echo_route(caf::event_based_actor* self, compute_pool compute) {
+caf::behavior echo_route(caf::event_based_actor* self, compute_pool backend) {
   return {
       [=](handle_atom, const request& req, const reply_handle& h) {
         const std::string* msg = req.query_param("msg");
@@ -20,7 +20,7 @@ caf::behavior echo_route(caf::event_based_actor* self, compute_pool compute) {
           return;
         }
         // [idempotent-call]
-        compute
+        backend
             .call(self, req, rpc::idempotent,
                   [msg = *msg](ComputeClient& c) {
                     std::string reply;
@@ -37,7 +37,7 @@ caf::behavior echo_route(caf::event_based_actor* self, compute_pool compute) {
   };
 }
 
-caf::behavior work_route(caf::event_based_actor* self, compute_pool compute) {
+caf::behavior work_route(caf::event_based_actor* self, compute_pool backend) {
   return {
       [=](handle_atom, const request& req, const reply_handle& h) {
         const std::string* us = req.query_param("us");
@@ -58,7 +58,7 @@ caf::behavior work_route(caf::event_based_actor* self, compute_pool compute) {
           return;
         }
         auto cpu_us = static_cast<std::int32_t>(n);
-        compute
+        backend
             .call(self, req, rpc::idempotent, [cpu_us](ComputeClient& c) { return c.work(cpu_us); })
             .then(
                 [h](std::int64_t checksum) {
@@ -69,4 +69,4 @@ caf::behavior work_route(caf::event_based_actor* self, compute_pool compute) {
   };
 }
 
-} // namespace actorgate::apps
+} // namespace compute

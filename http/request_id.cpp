@@ -1,4 +1,4 @@
-#include "http/request_id.hpp"
+#include "actorgate/http/request_id.hpp"
 
 #include <cstdint>
 #include <random>

@@ -1,4 +1,4 @@
-#include "http/route_table.hpp"
+#include "actorgate/http/route_table.hpp"
 
 #include <algorithm>
 #include <map>

@@ -20,7 +20,7 @@
 
 #include <caf/actor.hpp>
 
-#include "actors/request.hpp"
+#include "actorgate/actors/request.hpp"
 
 namespace actorgate::http {
 

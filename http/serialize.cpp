@@ -1,4 +1,4 @@
-#include "http/serialize.hpp"
+#include "actorgate/http/serialize.hpp"
 
 #include <cstdio>
 #include <ctime>

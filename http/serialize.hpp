@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "actors/response.hpp"
+#include "actorgate/actors/response.hpp"
 
 namespace actorgate::http {
 

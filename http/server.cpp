@@ -1,4 +1,4 @@
-#include "http/server.hpp"
+#include "actorgate/http/server.hpp"
 
 #include <sys/resource.h>
 
@@ -14,7 +14,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/scheduler/abstract_coordinator.hpp>
 
-#include "http/session.hpp"
+#include "actorgate/http/session.hpp"
 
 namespace actorgate::http {
 

@@ -18,10 +18,10 @@
 
 #include <caf/fwd.hpp>
 
-#include "actors/hosted_actor.hpp"
-#include "http/exchange.hpp"
-#include "http/route_table.hpp"
-#include "http/server_options.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
+#include "actorgate/http/exchange.hpp"
+#include "actorgate/http/route_table.hpp"
+#include "actorgate/http/server_options.hpp"
 
 namespace actorgate::http {
 

@@ -1,4 +1,4 @@
-#include "http/session.hpp"
+#include "actorgate/http/session.hpp"
 
 #include <sys/socket.h>
 
@@ -14,11 +14,11 @@
 #include <boost/beast/http/read.hpp>
 #include <caf/send.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/reply_handle.hpp"
-#include "http/request_id.hpp"
-#include "http/serialize.hpp"
-#include "http/target.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/reply_handle.hpp"
+#include "actorgate/http/request_id.hpp"
+#include "actorgate/http/serialize.hpp"
+#include "actorgate/http/target.hpp"
 
 namespace actorgate::http {
 

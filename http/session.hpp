@@ -32,11 +32,11 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "actors/backend_timer.hpp"
-#include "actors/response.hpp"
-#include "http/exchange.hpp"
-#include "http/route_table.hpp"
-#include "http/server_options.hpp"
+#include "actorgate/actors/backend_timer.hpp"
+#include "actorgate/actors/response.hpp"
+#include "actorgate/http/exchange.hpp"
+#include "actorgate/http/route_table.hpp"
+#include "actorgate/http/server_options.hpp"
 
 namespace actorgate::http {
 

@@ -1,4 +1,4 @@
-#include "http/target.hpp"
+#include "actorgate/http/target.hpp"
 
 #include <algorithm>
 #include <cctype>

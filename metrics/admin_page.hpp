@@ -3,7 +3,7 @@
 // latency percentiles per route, pool occupancy, endpoint health and the
 // gateway's configuration. Its source is metrics/admin.html, compiled in.
 //
-//   apps::gateway serves it at [http] admin-path, with the configuration as
+//   gateway serves it at [http] admin-path, with the configuration as
 //   JSON at <admin-path>/config ({"group": {"key": value}}, which must hold
 //   http.metrics-path). By hand:
 //   routes->add(method::get, "/admin", spawn_hosted(sys, host, metrics::fixed_route,
@@ -12,7 +12,7 @@
 
 #include <string_view>
 
-#include "actors/response.hpp"
+#include "actorgate/actors/response.hpp"
 
 namespace actorgate::metrics {
 

@@ -3,7 +3,7 @@
 # gateway and needs no file at run time.
 file(READ ${INPUT} content)
 file(WRITE ${OUTPUT} "// Generated from metrics/admin.html by metrics/embed.cmake; do not edit.
-#include \"metrics/admin_page.hpp\"
+#include \"actorgate/metrics/admin_page.hpp\"
 
 namespace actorgate::metrics {
 

@@ -1,4 +1,4 @@
-#include "metrics/http_metrics.hpp"
+#include "actorgate/metrics/http_metrics.hpp"
 
 #include <algorithm>
 

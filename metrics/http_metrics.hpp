@@ -22,8 +22,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "http/exchange.hpp"
-#include "metrics/text_format.hpp"
+#include "actorgate/http/exchange.hpp"
+#include "actorgate/metrics/text_format.hpp"
 
 namespace actorgate::metrics {
 
@@ -42,7 +42,7 @@ class http_metrics final : public http::exchange_observer {
 public:
   /// `patterns`: every route pattern the route table will hold. A pattern
   /// that reaches on_exchange() without being listed here is counted under
-  /// route="other" (and never happens when apps::gateway wires this).
+  /// route="other" (and never happens when gateway wires this).
   explicit http_metrics(std::vector<std::string> patterns);
   ~http_metrics() override;
 

@@ -1,4 +1,4 @@
-#include "metrics/pool_metrics.hpp"
+#include "actorgate/metrics/pool_metrics.hpp"
 
 #include <array>
 #include <cstdint>

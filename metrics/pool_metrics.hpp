@@ -8,8 +8,8 @@
 #include <memory>
 #include <vector>
 
-#include "metrics/text_format.hpp"
-#include "rpc/pool_stats.hpp"
+#include "actorgate/metrics/text_format.hpp"
+#include "actorgate/rpc/pool_stats.hpp"
 
 namespace actorgate::metrics {
 

@@ -1,4 +1,4 @@
-#include "metrics/process_metrics.hpp"
+#include "actorgate/metrics/process_metrics.hpp"
 
 #include <unistd.h>
 

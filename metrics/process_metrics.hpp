@@ -10,7 +10,7 @@
 #include <optional>
 #include <string_view>
 
-#include "metrics/text_format.hpp"
+#include "actorgate/metrics/text_format.hpp"
 
 namespace actorgate::metrics {
 

@@ -1,9 +1,9 @@
-#include "metrics/registry.hpp"
+#include "actorgate/metrics/registry.hpp"
 
-#include "actors/atoms.hpp"
-#include "actors/reply_handle.hpp"
-#include "metrics/admin_page.hpp"
-#include "metrics/process_metrics.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/reply_handle.hpp"
+#include "actorgate/metrics/admin_page.hpp"
+#include "actorgate/metrics/process_metrics.hpp"
 
 namespace actorgate::metrics {
 

@@ -1,7 +1,7 @@
 // registry: everything /metrics shows, in one place — the HTTP observer
 // (counting on the request path with atomics), the backend pools' stats and
 // the process — and the route actor that renders it on each scrape.
-// apps::gateway wires it from [http] metrics / metrics-path; a gateway wired
+// gateway wires it from [http] metrics / metrics-path; a gateway wired
 // by hand does the same:
 //
 //   auto reg = std::make_shared<metrics::registry>(
@@ -18,9 +18,9 @@
 #include <caf/behavior.hpp>
 #include <caf/event_based_actor.hpp>
 
-#include "actors/response.hpp"
-#include "metrics/http_metrics.hpp"
-#include "metrics/pool_metrics.hpp"
+#include "actorgate/actors/response.hpp"
+#include "actorgate/metrics/http_metrics.hpp"
+#include "actorgate/metrics/pool_metrics.hpp"
 
 namespace actorgate::metrics {
 

@@ -1,4 +1,4 @@
-#include "metrics/text_format.hpp"
+#include "actorgate/metrics/text_format.hpp"
 
 #include <charconv>
 #include <cmath>

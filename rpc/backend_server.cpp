@@ -1,4 +1,4 @@
-#include "rpc/backend_server.hpp"
+#include "actorgate/rpc/backend_server.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>

@@ -14,7 +14,7 @@
 #include <string>
 #include <thread>
 
-#include "rpc/connection.hpp"
+#include "actorgate/rpc/connection.hpp"
 
 namespace apache::thrift {
 class TProcessor;

@@ -1,4 +1,4 @@
-#include "rpc/connection.hpp"
+#include "actorgate/rpc/connection.hpp"
 
 #include <poll.h>
 

@@ -1,6 +1,6 @@
 #include <caf/actor_system.hpp>
 
-#include "rpc/typed_pool.hpp"
+#include "actorgate/rpc/typed_pool.hpp"
 
 namespace actorgate::rpc {
 

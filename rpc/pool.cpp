@@ -1,4 +1,4 @@
-#include "rpc/pool.hpp"
+#include "actorgate/rpc/pool.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -8,8 +8,8 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
 
-#include "actors/errors.hpp"
-#include "rpc/worker.hpp"
+#include "actorgate/actors/errors.hpp"
+#include "actorgate/rpc/worker.hpp"
 
 namespace actorgate::rpc {
 

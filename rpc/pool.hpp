@@ -51,10 +51,10 @@
 #include <caf/result.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/deadline.hpp"
-#include "actors/hosted_actor.hpp"
-#include "rpc/connection.hpp"
-#include "rpc/pool_stats.hpp"
+#include "actorgate/actors/deadline.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
+#include "actorgate/rpc/connection.hpp"
+#include "actorgate/rpc/pool_stats.hpp"
 
 namespace actorgate::rpc {
 

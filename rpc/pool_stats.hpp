@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/errors.hpp"
+#include "actorgate/actors/errors.hpp"
 
 namespace actorgate::rpc {
 

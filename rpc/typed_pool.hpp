@@ -28,12 +28,12 @@
 #include <caf/make_message.hpp>
 #include <caf/unit.hpp>
 
-#include "actors/backend_timer.hpp"
-#include "actors/deadline.hpp"
-#include "actors/hosted_actor.hpp"
-#include "actors/request.hpp"
-#include "rpc/connection.hpp"
-#include "rpc/pool.hpp"
+#include "actorgate/actors/backend_timer.hpp"
+#include "actorgate/actors/deadline.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
+#include "actorgate/actors/request.hpp"
+#include "actorgate/rpc/connection.hpp"
+#include "actorgate/rpc/pool.hpp"
 
 namespace actorgate::rpc {
 

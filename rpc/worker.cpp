@@ -1,4 +1,4 @@
-#include "rpc/worker.hpp"
+#include "actorgate/rpc/worker.hpp"
 
 #include <deque>
 #include <optional>
@@ -9,7 +9,7 @@
 #include <thrift/TApplicationException.h>
 #include <thrift/transport/TTransportException.h>
 
-#include "actors/errors.hpp"
+#include "actorgate/actors/errors.hpp"
 
 namespace actorgate::rpc {
 

@@ -18,7 +18,7 @@
 #include <caf/atom.hpp>
 #include <caf/fwd.hpp>
 
-#include "rpc/pool.hpp"
+#include "actorgate/rpc/pool.hpp"
 
 namespace actorgate::rpc {
 

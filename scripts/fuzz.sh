@@ -17,7 +17,7 @@ export CC=${FUZZ_CC:-clang} CXX=${FUZZ_CXX:-clang++}
 export CMAKE_ARGS="${CMAKE_ARGS:-} -DACTORGATE_FUZZ=ON -DBUILD_TESTING=OFF"
 export BUILD_TARGETS="${targets[*]}"
 started=$(date +%s)
-scripts/setup.sh
+SETUP=fuzz scripts/setup.sh
 echo "fuzz: built in $(($(date +%s) - started)) s"
 
 work=$(mkdir -p "${FUZZ_WORK:-$BUILD_DIR/fuzz-work}" && cd "${FUZZ_WORK:-$BUILD_DIR/fuzz-work}" && pwd)

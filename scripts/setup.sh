@@ -2,9 +2,14 @@
 # Installs the Debian packages actorgate needs (only those missing, as root or
 # via sudo), then configures and builds. Safe to run again: it only rebuilds
 # what changed.
+#   SETUP       which packages: run (default: building and running the
+#               gateway and backend), test (adds the test suite's tools:
+#               doctest, curl, a Prometheus server, a browser), fuzz (adds
+#               clang and libFuzzer)
 #   BUILD_DIR   build folder               (default: build)
 #   BUILD_TYPE  CMake build type           (default: RelWithDebInfo)
-#   CMAKE_ARGS  extra arguments for cmake  (default: none)
+#   CMAKE_ARGS  extra arguments for cmake  (default: -DBUILD_TESTING=OFF with
+#               SETUP=run, ON otherwise)
 #   BUILD_TARGETS  targets to build        (default: all)
 #   CC, CXX     the compiler, read by CMake when BUILD_DIR is first configured
 #               (default: CMake's choice, g++); scripts/fuzz.sh uses clang
@@ -12,11 +17,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+setup=${SETUP:-run}
 packages=(g++ cmake ninja-build pkg-config libcaf-dev libboost-dev libthrift-dev
-          thrift-compiler doctest-dev nlohmann-json3-dev libspdlog-dev curl python3
-          libgoogle-perftools-dev  # tcmalloc for actorgate-server (CMake: ACTORGATE_TCMALLOC)
-          prometheus chromium  # the metrics tests: promtool, a Prometheus server, a browser
-          clang libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer
+          thrift-compiler nlohmann-json3-dev libspdlog-dev
+          libgoogle-perftools-dev)  # tcmalloc for actorgate-server (CMake: ACTORGATE_TCMALLOC)
+case $setup in
+  run) CMAKE_ARGS="-DBUILD_TESTING=OFF ${CMAKE_ARGS:-}" ;;
+  test|fuzz)
+    CMAKE_ARGS="-DBUILD_TESTING=ON ${CMAKE_ARGS:-}"  # a build set up by run.sh had it off
+    packages+=(doctest-dev curl python3
+               prometheus chromium)  # the metrics tests: promtool, a Prometheus server, a browser
+    [[ $setup == fuzz ]] && packages+=(clang libclang-rt-14-dev)  # libFuzzer
+    ;;
+  *) echo "setup: SETUP must be run, test or fuzz" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

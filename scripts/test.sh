@@ -24,8 +24,8 @@ case "${SANITIZE:-}" in
   *) echo "test: SANITIZE must be empty, asan or tsan" >&2; exit 2 ;;
 esac
 if [[ -n ${NEED_CAF_TSAN:-} ]]; then
-  SKIP_BUILD=1 scripts/setup.sh  # the packages first: the CAF build needs them
+  SETUP=test SKIP_BUILD=1 scripts/setup.sh  # the packages first: the CAF build needs them
   scripts/caf-tsan.sh
 fi
-scripts/setup.sh
+SETUP=test scripts/setup.sh
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j "$(nproc)"

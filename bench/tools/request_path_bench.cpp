@@ -27,9 +27,9 @@
 #include <caf/config_option_adder.hpp>
 #include <caf/send.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/reply_handle.hpp"
-#include "actors/routes.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/reply_handle.hpp"
+#include "actorgate/actors/routes.hpp"
 #include "bench/tools/count_allocations.hpp"
 
 namespace {

@@ -21,11 +21,11 @@
 
 #include <thrift/Thrift.h>
 
+#include "actorgate/rpc/connection.hpp"
+#include "apps/work.hpp"
 #include "bench/tools/args.hpp"
 #include "bench/tools/latency.hpp"
-#include "rpc/connection.hpp"
-#include "rpc/gen/Compute.h"
-#include "rpc/work.hpp"
+#include "compute/Compute.h"
 
 namespace {
 
@@ -74,8 +74,7 @@ struct thread_result {
 };
 
 // One call; a wrong answer counts as an error like a transport failure.
-void call_once(actorgate::rpc::thrift::ComputeClient& client, const settings& s,
-               std::int64_t expected) {
+void call_once(compute::ComputeClient& client, const settings& s, std::int64_t expected) {
   if (s.work) {
     if (client.work(s.us) != expected)
       throw std::runtime_error("work() returned a wrong checksum");
@@ -89,16 +88,16 @@ void call_once(actorgate::rpc::thrift::ComputeClient& client, const settings& s,
 
 void run_thread(const settings& s, start_gate& gate, std::atomic<std::int64_t>& claimed,
                 thread_result& r) {
-  const std::int64_t expected = actorgate::rpc::work_checksum(s.us);
+  const std::int64_t expected = compute::work_checksum(s.us);
   connection conn{s.target};
-  std::unique_ptr<actorgate::rpc::thrift::ComputeClient> client;
+  std::unique_ptr<compute::ComputeClient> client;
   auto fail = [&r](const std::string& what) {
     if (r.errors++ == 0)
       r.first_error = what;
   };
   try {
     conn.open(s.target.connect_timeout);
-    client = std::make_unique<actorgate::rpc::thrift::ComputeClient>(conn.protocol());
+    client = std::make_unique<compute::ComputeClient>(conn.protocol());
   } catch (const std::exception& e) {
     fail(std::string("connect: ") + e.what());
   }

@@ -12,9 +12,9 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/hosted_actor.hpp"
-#include "http/server.hpp"
+#include <actorgate/actors/atoms.hpp>
+#include <actorgate/actors/hosted_actor.hpp>
+#include <actorgate/http/server.hpp>
 
 using namespace actorgate;
 

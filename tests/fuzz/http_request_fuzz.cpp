@@ -39,11 +39,11 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/hosted_actor.hpp"
-#include "actors/routes.hpp"
-#include "http/route_table.hpp"
-#include "http/server.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
+#include "actorgate/actors/routes.hpp"
+#include "actorgate/http/route_table.hpp"
+#include "actorgate/http/server.hpp"
 #include "tests/fuzz/fuzz_common.hpp"
 
 using namespace actorgate;

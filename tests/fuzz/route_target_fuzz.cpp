@@ -26,8 +26,8 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
 
-#include "http/route_table.hpp"
-#include "http/target.hpp"
+#include "actorgate/http/route_table.hpp"
+#include "actorgate/http/target.hpp"
 #include "tests/fuzz/fuzz_common.hpp"
 
 using namespace actorgate;

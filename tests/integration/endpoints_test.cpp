@@ -23,10 +23,10 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 
-#include "actors/errors.hpp"
-#include "rpc/gen/Compute.h"
-#include "rpc/typed_pool.hpp"
-#include "rpc/work.hpp"
+#include "actorgate/actors/errors.hpp"
+#include "actorgate/rpc/typed_pool.hpp"
+#include "apps/work.hpp"
+#include "compute/Compute.h"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/wait.hpp"
@@ -35,7 +35,7 @@ using namespace actorgate;
 using namespace actorgate::test;
 using namespace std::chrono;
 using namespace std::chrono_literals;
-using actorgate::rpc::thrift::ComputeClient;
+using compute::ComputeClient;
 
 namespace {
 
@@ -173,9 +173,9 @@ TEST_CASE("calls waiting for busy workers all run and one whose deadline passes 
   REQUIRE(std::holds_alternative<unsigned>(late));
   CHECK(std::get<unsigned>(late) == 504);
   for (auto& f : long_calls)
-    CHECK(f.get() == std::variant<std::int64_t, unsigned>{rpc::work_checksum(300'000)});
+    CHECK(f.get() == std::variant<std::int64_t, unsigned>{compute::work_checksum(300'000)});
   for (auto& f : waiting)
-    CHECK(f.get() == std::variant<std::int64_t, unsigned>{rpc::work_checksum(1000)});
+    CHECK(f.get() == std::variant<std::int64_t, unsigned>{compute::work_checksum(1000)});
   // Everything answered: nothing left started, queued or running (the pool
   // publishes its numbers just after it answers the last call).
   wait_until([&] { return fx.stats->busy.load() == 0; });
@@ -207,8 +207,8 @@ TEST_CASE("a started call whose deadline passed behind a stuck worker makes room
   auto late = impatient.get();
   REQUIRE(std::holds_alternative<unsigned>(late));
   CHECK(std::get<unsigned>(late) == 504);
-  CHECK(next.get() == std::variant<std::int64_t, unsigned>{rpc::work_checksum(10)});
-  CHECK(busy.get() == std::variant<std::int64_t, unsigned>{rpc::work_checksum(1'500'000)});
+  CHECK(next.get() == std::variant<std::int64_t, unsigned>{compute::work_checksum(10)});
+  CHECK(busy.get() == std::variant<std::int64_t, unsigned>{compute::work_checksum(1'500'000)});
   wait_until([&] { return fx.stats->busy.load() == 0; });
   CHECK(fx.stats->queued.load() == 0);
   CHECK(fx.stats->endpoints[0]->outstanding.load() == 0);

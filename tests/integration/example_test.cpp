@@ -1,4 +1,4 @@
-// The kv example (apps/examples/kv) through the whole pipeline: its own
+// The kv example (examples/kv) through the whole pipeline: its own
 // Thrift backend and the Compute backend as real processes, its gateway
 // as a real process, real HTTP.
 #include <doctest/doctest.h>

@@ -14,22 +14,22 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/errors.hpp"
-#include "actors/hosted_actor.hpp"
-#include "actors/stateless_pool.hpp"
-#include "actors/supervisor.hpp"
-#include "http/server.hpp"
-#include "rpc/gen/Compute.h"
-#include "rpc/typed_pool.hpp"
-#include "rpc/work.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/errors.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
+#include "actorgate/actors/stateless_pool.hpp"
+#include "actorgate/actors/supervisor.hpp"
+#include "actorgate/http/server.hpp"
+#include "actorgate/rpc/typed_pool.hpp"
+#include "apps/work.hpp"
+#include "compute/Compute.h"
 #include "tests/support/http_client.hpp"
 #include "tests/support/in_process_server.hpp"
 #include "tests/support/process.hpp"
 
 using namespace actorgate;
 using namespace actorgate::test;
-using rpc::thrift::ComputeClient;
+using compute::ComputeClient;
 
 namespace {
 
@@ -232,17 +232,17 @@ TEST_CASE("own route actors with path parameters and a typed pool through the pi
   CHECK(r.body == "hello w\xC3\xB6rld");
   r = c.get("/work/1234");
   CHECK(r.status == 200);
-  CHECK(r.body == std::to_string(rpc::work_checksum(1234)));
+  CHECK(r.body == std::to_string(compute::work_checksum(1234)));
   r = c.get("/users/42/files/a/b%2Fc/d");
   CHECK(r.status == 200);
   CHECK(r.body == "id=42;path=a/b/c/d;");
   CHECK(c.get("/echo/").status == 404); // a parameter needs a segment
   r = c.get("/both/hi");
   CHECK(r.status == 200);
-  CHECK(r.body == "hi " + std::to_string(rpc::work_checksum(100)));
+  CHECK(r.body == "hi " + std::to_string(compute::work_checksum(100)));
   r = c.get("/chain/abcde");
   CHECK(r.status == 200);
-  CHECK(r.body == std::to_string(rpc::work_checksum(5)));
+  CHECK(r.body == std::to_string(compute::work_checksum(5)));
   auto wrong = c.request("POST", "/echo/x");
   CHECK(wrong.status == 405);
   CHECK(wrong.header("allow") == "GET, HEAD");

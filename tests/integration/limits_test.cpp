@@ -6,12 +6,12 @@
 #include <thread>
 #include <vector>
 
-#include "actors/atoms.hpp"
-#include "actors/hosted_actor.hpp"
-#include "actors/reply_handle.hpp"
-#include "actors/request.hpp"
-#include "actors/response.hpp"
-#include "http/route_table.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
+#include "actorgate/actors/reply_handle.hpp"
+#include "actorgate/actors/request.hpp"
+#include "actorgate/actors/response.hpp"
+#include "actorgate/http/route_table.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/in_process_server.hpp"
 #include "tests/support/process.hpp"

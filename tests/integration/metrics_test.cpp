@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/hosted_actor.hpp"
-#include "actors/routes.hpp"
-#include "metrics/registry.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
+#include "actorgate/actors/routes.hpp"
+#include "actorgate/metrics/registry.hpp"
 #include "tests/support/exposition.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/in_process_server.hpp"

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/atoms.hpp"
-#include "actors/hosted_actor.hpp"
-#include "http/exchange.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
+#include "actorgate/http/exchange.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/in_process_server.hpp"
 

@@ -19,8 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/hosted_actor.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/in_process_server.hpp"
 #include "tests/support/process.hpp"

@@ -1,7 +1,7 @@
 // Every route through the whole pipeline: real backend, real gateway, HTTP.
 #include <doctest/doctest.h>
 
-#include "rpc/work.hpp"
+#include "apps/work.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -48,7 +48,7 @@ TEST_CASE("routes: ping echo work and their errors") {
       auto r = c.get("/work?us=" + std::to_string(us));
       CHECK(r.status == 200);
       CHECK(r.header("content-type") == "application/json");
-      CHECK(r.body == "{\"checksum\":" + std::to_string(actorgate::rpc::work_checksum(us)) + "}");
+      CHECK(r.body == "{\"checksum\":" + std::to_string(compute::work_checksum(us)) + "}");
     }
     auto top = c.get("/work?us=1000000");
     CHECK(top.status == 200);
@@ -100,7 +100,7 @@ TEST_CASE("routes: buffered transport end to end") {
   CHECK(r.status == 200);
   CHECK(r.body == R"({"msg":"buffered"})");
   CHECK(http_get(gateway.port, "/work?us=10").body ==
-        "{\"checksum\":" + std::to_string(actorgate::rpc::work_checksum(10)) + "}");
+        "{\"checksum\":" + std::to_string(compute::work_checksum(10)) + "}");
 }
 
 TEST_CASE("routes: malformed HTTP gets a 4xx and the server goes on") {

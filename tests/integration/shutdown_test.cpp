@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "rpc/work.hpp"
+#include "apps/work.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -29,7 +29,7 @@ TEST_CASE("SIGTERM during in-flight requests: they complete the gateway exits 0"
   for (auto& f : inflight) {
     auto r = f.get();
     CHECK(r.status == 200);
-    CHECK(r.body == "{\"checksum\":" + std::to_string(actorgate::rpc::work_checksum(400000)) + "}");
+    CHECK(r.body == "{\"checksum\":" + std::to_string(compute::work_checksum(400000)) + "}");
     CHECK_FALSE(r.keep_alive); // the answer announces the close
   }
   auto rc = gateway.proc.wait(10s);

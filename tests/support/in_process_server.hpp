@@ -23,7 +23,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
-#include "http/server.hpp"
+#include "actorgate/http/server.hpp"
 
 namespace actorgate::test {
 

@@ -4,10 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "apps/access_log.hpp"
+#include "actorgate/gateway/access_log.hpp"
 
 using namespace actorgate;
-using apps::access_log_format;
 
 namespace {
 
@@ -28,7 +27,7 @@ http::exchange sample() {
 } // namespace
 
 TEST_CASE("access log: a plain entry is key=value pairs separated by single spaces") {
-  CHECK(apps::format_access_entry(sample(), access_log_format::plain) ==
+  CHECK(format_access_entry(sample(), access_log_format::plain) ==
         "id=3f2a9c0d1e4b5a69 client=127.0.0.1:53422 method=GET target=/echo?msg=hi "
         "route=/echo status=200 bytes=145 duration_us=812 backend_us=640");
 }
@@ -38,7 +37,7 @@ TEST_CASE("access log: plain entries keep one token per field") {
   x.route = {};
   x.method = {};
   x.target = "/a b\xff\"";
-  auto line = apps::format_access_entry(x, access_log_format::plain);
+  auto line = format_access_entry(x, access_log_format::plain);
   CHECK(line.find(" method=- ") != std::string::npos);
   CHECK(line.find(" route=- ") != std::string::npos);
   CHECK(line.find(" target=/a%20b%ff\" ") != std::string::npos);
@@ -48,7 +47,7 @@ TEST_CASE("access log: a JSON entry is valid JSON whatever the target holds") {
   auto x = sample();
   x.target = "/q\"\\\x01\xff";
   x.route = {};
-  auto j = nlohmann::json::parse("{" + apps::format_access_entry(x, access_log_format::json) + "}");
+  auto j = nlohmann::json::parse("{" + format_access_entry(x, access_log_format::json) + "}");
   CHECK(j["id"] == "3f2a9c0d1e4b5a69");
   CHECK(j["client"] == "127.0.0.1:53422");
   CHECK(j["method"] == "GET");

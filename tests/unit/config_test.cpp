@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "apps/app_config.hpp"
+#include "actorgate/gateway/app_config.hpp"
 
-using actorgate::apps::app_config;
+using actorgate::app_config;
 
 namespace {
 
@@ -64,7 +64,7 @@ TEST_CASE("config: command line values are read into typed settings") {
   CHECK(g.pool.workers == 3);
   CHECK(g.pool.endpoints.front().transport == actorgate::rpc::transport_kind::buffered);
   CHECK(g.http.idle_timeout == std::chrono::seconds(30)); // default kept
-  CHECK(cfg.backend().threads == 5);
+  CHECK(cfg.server("compute-server").threads == 5);
   CHECK(g.metrics.enabled); // default kept
 }
 
@@ -125,8 +125,8 @@ TEST_CASE("config: the shipped file loads and keeps the pool within the backend'
   REQUIRE_FALSE(
       cfg.load({"--config-file=" ACTORGATE_SOURCE_DIR "/config/actorgate.ini"}, "test", err));
   CHECK(err.str().empty());
-  CHECK(cfg.gateway().pool.workers <= cfg.backend().threads);
-  CHECK(cfg.gateway().pool.endpoints.front().port == cfg.backend().port);
+  CHECK(cfg.gateway().pool.workers <= cfg.server("compute-server").threads);
+  CHECK(cfg.gateway().pool.endpoints.front().port == cfg.server("compute-server").port);
 }
 
 TEST_CASE("config: the shipped file states the built-in defaults") {
@@ -162,8 +162,8 @@ TEST_CASE("config: the shipped file states the built-in defaults") {
   CHECK(a.pool.endpoints.front().call_timeout == b.pool.endpoints.front().call_timeout);
   CHECK(a.pool.health.backoff_initial == b.pool.health.backoff_initial);
   CHECK(a.pool.health.backoff_max == b.pool.health.backoff_max);
-  auto x = shipped.backend();
-  auto y = builtin.backend();
+  auto x = shipped.server("compute-server");
+  auto y = builtin.server("compute-server");
   CHECK(x.address == y.address);
   CHECK(x.port == y.port);
   CHECK(x.threads == y.threads);
@@ -358,7 +358,7 @@ TEST_CASE("config: health-path and access-log may be empty and are checked") {
                          "test", err));
   CHECK(cfg.gateway().health_path.empty());
   CHECK(cfg.gateway().access_log.target.empty());
-  CHECK(cfg.gateway().access_log.format == actorgate::apps::access_log_format::plain);
+  CHECK(cfg.gateway().access_log.format == actorgate::access_log_format::plain);
   check_rejected(load({"--config-file=/dev/null", "--http.health-path=health"}),
                  "http.health-path");
   check_rejected(load({"--config-file=/dev/null", "--log.access-log-format=xml"}),

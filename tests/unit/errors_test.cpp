@@ -2,7 +2,7 @@
 
 #include <caf/sec.hpp>
 
-#include "actors/errors.hpp"
+#include "actorgate/actors/errors.hpp"
 
 using namespace actorgate;
 

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "actors/json.hpp"
-#include "actors/response.hpp"
+#include "actorgate/actors/json.hpp"
+#include "actorgate/actors/response.hpp"
 
 using actorgate::json_quote;
 using actorgate::response;

@@ -4,10 +4,10 @@
 
 #include <string>
 
-#include "metrics/http_metrics.hpp"
-#include "metrics/pool_metrics.hpp"
-#include "metrics/process_metrics.hpp"
-#include "metrics/registry.hpp"
+#include "actorgate/metrics/http_metrics.hpp"
+#include "actorgate/metrics/pool_metrics.hpp"
+#include "actorgate/metrics/process_metrics.hpp"
+#include "actorgate/metrics/registry.hpp"
 #include "tests/support/exposition.hpp"
 
 using namespace actorgate;

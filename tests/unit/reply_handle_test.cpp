@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "actors/reply_handle.hpp"
+#include "actorgate/actors/reply_handle.hpp"
 
 using namespace actorgate;
 

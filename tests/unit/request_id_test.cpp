@@ -3,7 +3,7 @@
 #include <set>
 #include <string>
 
-#include "http/request_id.hpp"
+#include "actorgate/http/request_id.hpp"
 
 using namespace actorgate::http;
 

@@ -7,8 +7,8 @@
 #include <caf/send.hpp>
 #include <vector>
 
-#include "actors/routes.hpp"
-#include "http/route_table.hpp"
+#include "actorgate/actors/routes.hpp"
+#include "actorgate/http/route_table.hpp"
 
 using namespace actorgate;
 using http::route_table;

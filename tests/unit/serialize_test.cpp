@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "http/serialize.hpp"
+#include "actorgate/http/serialize.hpp"
 
 using actorgate::response;
 using actorgate::http::serialize;

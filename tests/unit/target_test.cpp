@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "http/target.hpp"
+#include "actorgate/http/target.hpp"
 
 using actorgate::http::parse_target;
 using actorgate::http::parsed_target;

@@ -5,7 +5,7 @@
 #include <ctime>
 #include <initializer_list>
 
-#include "rpc/work.hpp"
+#include "apps/work.hpp"
 
 namespace {
 
@@ -30,7 +30,7 @@ double thread_cpu_ms() {
 } // namespace
 
 TEST_CASE("work checksum follows the documented definition") {
-  using actorgate::rpc::work_checksum;
+  using compute::work_checksum;
   CHECK(work_checksum(0) == 0);
   CHECK(work_checksum(-5) == 0);
   // splitmix64(1), a published test value of the generator.
@@ -41,7 +41,7 @@ TEST_CASE("work checksum follows the documented definition") {
 
 TEST_CASE("burn_cpu spends about the requested CPU time") {
   double before = thread_cpu_ms();
-  auto sum = actorgate::rpc::burn_cpu(20'000);
+  auto sum = compute::burn_cpu(20'000);
   double spent = thread_cpu_ms() - before;
   CHECK(sum == reference_checksum(20'000));
   CHECK(spent >= 19.0);

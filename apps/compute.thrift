@@ -1,6 +1,6 @@
 // The Compute service: the contract between actorgate and its demo backend.
 // Wire contract: any Thrift client or server of this IDL interoperates.
-namespace cpp actorgate.rpc.thrift
+namespace cpp compute
 namespace py compute
 namespace js compute
 

@@ -14,11 +14,11 @@
 #include <caf/behavior.hpp>
 #include <caf/fwd.hpp>
 
-#include "rpc/pool_stats.hpp"
+#include "actorgate/rpc/pool_stats.hpp"
 
-namespace actorgate::apps {
+namespace actorgate {
 
 caf::behavior ready_route(caf::event_based_actor* self,
                           std::vector<std::shared_ptr<const rpc::pool_stats>> pools);
 
-} // namespace actorgate::apps
+} // namespace actorgate

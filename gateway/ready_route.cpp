@@ -1,14 +1,14 @@
-#include "apps/ready_route.hpp"
+#include "actorgate/gateway/ready_route.hpp"
 
 #include <string>
 
-#include "actors/atoms.hpp"
-#include "actors/json.hpp"
-#include "actors/reply_handle.hpp"
-#include "actors/request.hpp"
-#include "actors/response.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/json.hpp"
+#include "actorgate/actors/reply_handle.hpp"
+#include "actorgate/actors/request.hpp"
+#include "actorgate/actors/response.hpp"
 
-namespace actorgate::apps {
+namespace actorgate {
 
 caf::behavior ready_route(caf::event_based_actor*,
                           std::vector<std::shared_ptr<const rpc::pool_stats>> pools) {
@@ -29,4 +29,4 @@ caf::behavior ready_route(caf::event_based_actor*,
   }};
 }
 
-} // namespace actorgate::apps
+} // namespace actorgate

@@ -2,14 +2,11 @@
 // config file and options as compute-backend, under [kv-server].
 #include <algorithm>
 #include <cctype>
-#include <iostream>
 #include <map>
 #include <mutex>
 
-#include "apps/app_config.hpp"
-#include "apps/signals.hpp"
+#include "actorgate/gateway/backend.hpp"
 #include "kv/KeyValue.h"
-#include "rpc/backend_server.hpp"
 
 using namespace actorgate;
 namespace kv = actorgate::example::kv;
@@ -55,22 +52,8 @@ private:
 } // namespace
 
 int main(int argc, char** argv) {
-  apps::block_stop_signals();
-  apps::app_config cfg{{}, {"kv-server"}};
-  if (auto rc = cfg.load(argc, argv, "kv-backend", std::cerr))
+  backend be{argc, argv, "kv-backend", "kv-server"};
+  if (auto rc = be.exit_code())
     return *rc;
-  auto opts = cfg.server("kv-server");
-  rpc::backend_server server{opts,
-                             std::make_shared<kv::KeyValueProcessor>(std::make_shared<store>())};
-  try {
-    auto port = server.start();
-    std::cout << "kv-backend listening on " << opts.address << ":" << port << std::endl;
-  } catch (const std::exception& e) {
-    std::cerr << "kv-backend: cannot serve on " << opts.address << ":" << opts.port << ": "
-              << e.what() << std::endl;
-    return 1;
-  }
-  apps::wait_for_stop_signal();
-  server.stop();
-  return 0;
+  return be.serve(std::make_shared<kv::KeyValueProcessor>(std::make_shared<store>()));
 }

@@ -3,10 +3,10 @@
 // down in order. Call block_stop_signals() before any thread is started.
 #pragma once
 
-namespace actorgate::apps {
+namespace actorgate {
 
 void block_stop_signals();
 /// Waits for SIGINT or SIGTERM; returns the signal number.
 int wait_for_stop_signal();
 
-} // namespace actorgate::apps
+} // namespace actorgate

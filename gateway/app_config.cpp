@@ -1,4 +1,4 @@
-#include "apps/app_config.hpp"
+#include "actorgate/gateway/app_config.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -17,7 +17,7 @@
 #include <caf/settings.hpp>
 #include <nlohmann/json.hpp>
 
-namespace actorgate::apps {
+namespace actorgate {
 
 enum class kind { integer, text, duration, boolean };
 
@@ -130,7 +130,7 @@ std::vector<spec> http_specs() {
 
 // [log]: the access log.
 std::vector<spec> log_specs() {
-  const apps::access_log_options a;
+  const access_log_options a;
   return {
       {"log",
        "access-log",
@@ -764,10 +764,6 @@ rpc::pool_options app_config::pool(const std::string& group) const {
   return p;
 }
 
-rpc::server_options app_config::backend() const {
-  return server("compute-server");
-}
-
 rpc::server_options app_config::server(const std::string& group) const {
   rpc::server_options s;
   const auto& c = content;
@@ -785,4 +781,4 @@ rpc::server_options app_config::server(const std::string& group) const {
   return s;
 }
 
-} // namespace actorgate::apps
+} // namespace actorgate

@@ -7,16 +7,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/errors.hpp"
-#include "actors/json.hpp"
-#include "apps/gateway.hpp"
+#include "actorgate/actors/atoms.hpp"
+#include "actorgate/actors/errors.hpp"
+#include "actorgate/actors/json.hpp"
+#include "actorgate/gateway/gateway.hpp"
+#include "compute/Compute.h"
 #include "kv/KeyValue.h"
-#include "rpc/gen/Compute.h"
 
 using namespace actorgate;
 using kv_client = actorgate::example::kv::KeyValueClient;
-using compute_client = rpc::thrift::ComputeClient;
+using compute_client = compute::ComputeClient;
 using kv_pool = rpc::typed_pool<kv_client>;
 using compute_pool = rpc::typed_pool<compute_client>;
 
@@ -138,7 +138,7 @@ caf::behavior summary_route(caf::event_based_actor* self, kv_pool kv, compute_po
 
 // [kv-main]
 int main(int argc, char** argv) {
-  apps::gateway gw{argc, argv, "kv-gateway", {"kv"}};
+  gateway gw{argc, argv, "kv-gateway", {"kv"}};
   if (auto rc = gw.exit_code())
     return *rc;
   auto kv = gw.pool<kv_client>(gw.pool_options("kv"));

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace actorgate::rpc {
+namespace compute {
 
 /// splitmix64 applied cpu_us times to cpu_us (negative counts as 0).
 std::int64_t work_checksum(std::int32_t cpu_us);
@@ -13,4 +13,4 @@ std::int64_t work_checksum(std::int32_t cpu_us);
 /// work_checksum(cpu_us).
 std::int64_t burn_cpu(std::int32_t cpu_us);
 
-} // namespace actorgate::rpc
+} // namespace compute

@@ -1,8 +1,8 @@
-#include "rpc/work.hpp"
+#include "apps/work.hpp"
 
 #include <ctime>
 
-namespace actorgate::rpc {
+namespace compute {
 
 namespace {
 
@@ -41,4 +41,4 @@ std::int64_t burn_cpu(std::int32_t cpu_us) {
   return result;
 }
 
-} // namespace actorgate::rpc
+} // namespace compute

@@ -1,7 +1,7 @@
 // gateway: one object that wires a gateway from the config file and command
 // line: the actor system, the HTTP server, backend pools, route actors and
 // their routes, and the shutdown on SIGTERM/SIGINT. The shipped
-// actorgate-server is built with it (apps/gateway_main.cpp). It also adds
+// actorgate-server is built with it (apps/actorgate_server.cpp). It also adds
 // what operating one needs: GET /health (http.health-path), GET /ready
 // (http.ready-path), unless [http] metrics=false GET [http] metrics-path
 // (Prometheus metrics of every route, pool and the process) and, if
@@ -9,7 +9,7 @@
 // and a summary on stdout at start-up and after the drain.
 //
 //   int main(int argc, char** argv) {
-//     actorgate::apps::gateway gw{argc, argv, "my-gateway"};
+//     actorgate::gateway gw{argc, argv, "my-gateway"};
 //     if (auto rc = gw.exit_code())
 //       return *rc;                              // --help, or a bad option
 //     auto pool = gw.pool<MyServiceClient>(gw.settings().pool);
@@ -28,17 +28,17 @@
 
 #include <caf/actor_system.hpp>
 
-#include "actors/hosted_actor.hpp"
-#include "actors/stateless_pool.hpp"
-#include "actors/supervisor.hpp"
-#include "apps/access_log.hpp"
-#include "apps/app_config.hpp"
-#include "http/route_table.hpp"
-#include "http/server.hpp"
-#include "metrics/registry.hpp"
-#include "rpc/typed_pool.hpp"
+#include "actorgate/actors/hosted_actor.hpp"
+#include "actorgate/actors/stateless_pool.hpp"
+#include "actorgate/actors/supervisor.hpp"
+#include "actorgate/gateway/access_log.hpp"
+#include "actorgate/gateway/app_config.hpp"
+#include "actorgate/http/route_table.hpp"
+#include "actorgate/http/server.hpp"
+#include "actorgate/metrics/registry.hpp"
+#include "actorgate/rpc/typed_pool.hpp"
 
-namespace actorgate::apps {
+namespace actorgate {
 
 class gateway {
 public:
@@ -154,4 +154,4 @@ private:
   std::shared_ptr<metrics::registry> metrics_;
 };
 
-} // namespace actorgate::apps
+} // namespace actorgate

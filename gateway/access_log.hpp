@@ -1,7 +1,7 @@
 // access_log: one line per answered request (time, request id, client,
 // method, target, route, status, bytes, duration, backend time), plain or
 // JSON, to stdout or a file. An exchange observer: register it with
-// gateway::observe() or server::observe(); apps::gateway does so itself
+// gateway::observe() or server::observe(); gateway does so itself
 // from the [log] config group.
 //
 // It never blocks a request: the IO thread formats the line and hands it to
@@ -25,9 +25,9 @@
 #include <memory>
 #include <string>
 
-#include "http/exchange.hpp"
+#include "actorgate/http/exchange.hpp"
 
-namespace actorgate::apps {
+namespace actorgate {
 
 enum class access_log_format { plain, json };
 
@@ -83,4 +83,4 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
-} // namespace actorgate::apps
+} // namespace actorgate

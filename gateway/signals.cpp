@@ -1,10 +1,10 @@
-#include "apps/signals.hpp"
+#include "actorgate/gateway/signals.hpp"
 
 #include <csignal>
 
 #include <pthread.h>
 
-namespace actorgate::apps {
+namespace actorgate {
 
 namespace {
 sigset_t stop_set() {
@@ -30,4 +30,4 @@ int wait_for_stop_signal() {
   return sig;
 }
 
-} // namespace actorgate::apps
+} // namespace actorgate

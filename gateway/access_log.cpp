@@ -1,4 +1,4 @@
-#include "apps/access_log.hpp"
+#include "actorgate/gateway/access_log.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -16,7 +16,7 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
 
-namespace actorgate::apps {
+namespace actorgate {
 
 namespace {
 
@@ -255,4 +255,4 @@ std::uint64_t access_log::dropped() const {
   return impl_->pool ? impl_->pool->overrun_counter() : impl_->dropped_at_close;
 }
 
-} // namespace actorgate::apps
+} // namespace actorgate

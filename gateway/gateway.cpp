@@ -1,4 +1,4 @@
-#include "apps/gateway.hpp"
+#include "actorgate/gateway/gateway.hpp"
 
 #include <atomic>
 #include <functional>
@@ -10,12 +10,12 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
-#include "actors/routes.hpp"
-#include "apps/ready_route.hpp"
-#include "apps/signals.hpp"
-#include "metrics/admin_page.hpp"
+#include "actorgate/actors/routes.hpp"
+#include "actorgate/gateway/ready_route.hpp"
+#include "actorgate/gateway/signals.hpp"
+#include "actorgate/metrics/admin_page.hpp"
 
-namespace actorgate::apps {
+namespace actorgate {
 
 // Counts answered requests, for the shutdown summary's "answered during the
 // drain". One relaxed increment per request.
@@ -251,4 +251,4 @@ int gateway::run() {
   return rc;
 }
 
-} // namespace actorgate::apps
+} // namespace actorgate

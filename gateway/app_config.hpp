@@ -17,12 +17,12 @@
 
 #include <caf/actor_system_config.hpp>
 
-#include "apps/access_log.hpp"
-#include "http/server_options.hpp"
-#include "rpc/backend_server.hpp"
-#include "rpc/pool.hpp"
+#include "actorgate/gateway/access_log.hpp"
+#include "actorgate/http/server_options.hpp"
+#include "actorgate/rpc/backend_server.hpp"
+#include "actorgate/rpc/pool.hpp"
 
-namespace actorgate::apps {
+namespace actorgate {
 
 /// What the gateway serves about itself ([http] metrics, metrics-path).
 struct metrics_settings {
@@ -68,8 +68,6 @@ public:
   std::optional<int> load(std::vector<std::string> args, const char* program, std::ostream& err);
 
   gateway_settings gateway() const;
-  /// The Compute backend's server options ([compute-server]).
-  rpc::server_options backend() const;
   /// A client-pool group's options, e.g. pool("backend").
   rpc::pool_options pool(const std::string& group) const;
   /// A server group's options, e.g. server("compute-server").
@@ -98,4 +96,4 @@ private:
   std::shared_ptr<std::vector<spec>> specs_;
 };
 
-} // namespace actorgate::apps
+} // namespace actorgate
