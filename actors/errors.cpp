@@ -9,6 +9,7 @@ namespace actorgate {
 
 namespace {
 constexpr caf::atom_value category = caf::atom("backend");
+constexpr caf::atom_value http_category = caf::atom("ag_http");
 } // namespace
 
 const char* to_string(backend_errc x) {
@@ -37,6 +38,11 @@ caf::error make_error(backend_errc x, std::string detail) {
   if (detail.empty())
     return caf::error{static_cast<std::uint8_t>(x), category};
   return caf::error{static_cast<std::uint8_t>(x), category, caf::make_message(std::move(detail))};
+}
+
+caf::error make_http_error(unsigned status, std::string message) {
+  return caf::error{1, http_category,
+                    caf::make_message(static_cast<std::uint32_t>(status), std::move(message))};
 }
 
 bool is_error(const caf::error& e, backend_errc x) {
@@ -70,6 +76,9 @@ response error_response(const caf::error& e) {
       return response::error(499, text);
     }
   }
+  if (e.category() == http_category && e.context().match_elements<std::uint32_t, std::string>())
+    return response::error(e.context().get_as<std::uint32_t>(0),
+                           e.context().get_as<std::string>(1));
   if (e.category() == caf::atom("system") &&
       e.code() == static_cast<std::uint8_t>(caf::sec::request_timeout))
     return response::error(504, "deadline passed");

@@ -1,6 +1,6 @@
 // Errors a backend call can end with, as CAF errors, and their HTTP answer.
 //
-//   pool.call(self, req.deadline, f).then(
+//   pool.call(self, req, f).then(
 //     [h](std::string& r) { ... }, [h](caf::error& e) { h.answer(error_response(e)); });
 #pragma once
 
@@ -35,6 +35,10 @@ enum class backend_errc : std::uint8_t {
 };
 
 caf::error make_error(backend_errc x, std::string detail = {});
+
+/// An error that error_response answers with `status` and `message` as is,
+/// e.g. a declared backend exception mapped to 404 (typed_pool::map_exception).
+caf::error make_http_error(unsigned status, std::string message);
 
 /// Whether `e` is the backend error `x`.
 bool is_error(const caf::error& e, backend_errc x);

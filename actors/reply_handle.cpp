@@ -22,7 +22,7 @@ reply_handle::~reply_handle() {
   delete sink_;
 }
 
-bool reply_handle::answer(response r) const {
+bool reply_handle::try_answer(response r) const {
   if (!sink_ || sink_->done_.exchange(true, std::memory_order_acq_rel))
     return false;
   sink_->deliver(std::move(r));

@@ -1,6 +1,6 @@
 // reply_handle: the one way back from an actor to the HTTP session that sent
 // a request. Copies share one sink: the first answer wins, later ones are
-// ignored (answer() returns false). If the last copy is destroyed without an
+// ignored (try_answer() says which). If the last copy is destroyed without an
 // answer, the request is answered 500, so a lost message never hangs a client.
 //
 //   [](handle_atom, const request&, const reply_handle& h) {
@@ -45,8 +45,11 @@ public:
   }
   ~reply_handle();
 
-  /// Sends `r` back if nobody answered yet. Thread-safe.
-  bool answer(response r) const;
+  /// Sends `r` back if nobody answered yet. Thread-safe. Returns nothing, so
+  /// that `return h.answer(...);` ends a handler that returns void.
+  void answer(response r) const { try_answer(std::move(r)); }
+  /// The same; true if this was the answer, false if one was sent before.
+  bool try_answer(response r) const;
   bool answered() const;
   bool valid() const { return sink_ != nullptr; }
 

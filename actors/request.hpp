@@ -1,7 +1,11 @@
 // request: what a route actor receives, independent of any HTTP library.
 //
-//   [](handle_atom, const request& r, reply_handle& h) {
-//     if (auto msg = r.query_param("msg")) h.answer(response::text(200, *msg));
+//   [](handle_atom, const request& req, const reply_handle& h) {
+//     auto id = req.path_param_as<std::int64_t>("id");      // route "/items/:id"
+//     auto limit = req.query_param_as<int>("limit", 10);    // absent: 10
+//     if (!id || !limit)
+//       return h.answer(!id ? id.error() : limit.error());  // 400 naming the parameter
+//     ...
 //   }
 #pragma once
 
@@ -14,18 +18,15 @@
 #include <vector>
 
 #include "actorgate/actors/backend_timer.hpp"
+#include "actorgate/actors/checked.hpp"
 #include "actorgate/actors/deadline.hpp"
+#include "actorgate/actors/header.hpp"
 
 namespace actorgate {
 
 enum class method : std::uint8_t { get, head, post, put, del, patch, options, other };
 
 std::string_view to_string(method m);
-
-struct header {
-  std::string name;
-  std::string value;
-};
 
 struct request {
   actorgate::method method = method::get;
@@ -58,10 +59,37 @@ struct request {
     return client_gone_flag && client_gone_flag->load(std::memory_order_acquire);
   }
 
-  /// The path parameter called `name`, or nullptr.
-  const std::string* path_param(std::string_view name) const;
+  /// The route pattern's parameter called `name` (":id" -> "id"), decoded.
+  /// A name the pattern does not have is a programming error: it throws
+  /// std::out_of_range naming it (the client gets 500), never a null.
+  const std::string& path_param(std::string_view name) const;
+  /// The path parameter `name` as a T (an integer type, bool, double or
+  /// std::string); a value that is not one, or out of T's range, is a
+  /// problem naming the parameter (checked::error() answers it with 400).
+  template <class T> checked<T> path_param_as(std::string_view name) const {
+    return detail::parse_text<T>(path_param(name), "path parameter '" + std::string(name) + "'");
+  }
+
   /// The first query parameter called `name`, or nullptr.
   const std::string* query_param(std::string_view name) const;
+  /// The query parameter `name` as a T; absent is a problem too.
+  template <class T> checked<T> query_param_as(std::string_view name) const {
+    auto what = "query parameter '" + std::string(name) + "'";
+    if (const std::string* v = query_param(name))
+      return detail::parse_text<T>(*v, what);
+    return checked<T>::fail("missing " + what);
+  }
+  /// The same, with `fallback` when the parameter is absent.
+  template <class T> checked<T> query_param_as(std::string_view name, T fallback) const {
+    if (const std::string* v = query_param(name))
+      return detail::parse_text<T>(*v, "query parameter '" + std::string(name) + "'");
+    return fallback;
+  }
+
+  /// The body as a JSON object (include <nlohmann/json.hpp> to use it):
+  /// malformed JSON, or JSON that is not an object, is a problem.
+  checked<nlohmann::json> json_body() const;
+
   /// The first header called `name` (case-insensitive), or nullptr.
   const std::string* header_value(std::string_view name) const;
 };

@@ -17,7 +17,7 @@ caf::behavior ping_route(caf::event_based_actor*) {
 caf::behavior health_route(caf::event_based_actor*) {
   return {
       [](handle_atom, const request&, const reply_handle& h) {
-        h.answer(response::json(200, R"({"status":"ok"})"));
+        h.answer(response::raw_json(200, R"({"status":"ok"})"));
       },
   };
 }

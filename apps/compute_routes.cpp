@@ -29,7 +29,7 @@ caf::behavior echo_route(caf::event_based_actor* self, compute_pool backend) {
                   })
             .then(
                 [h](const std::string& reply) {
-                  h.answer(response::json(200, "{\"msg\":" + json_quote(reply) + "}"));
+                  h.answer(response::json(200, {{"msg", reply}}));
                 },
                 [h](const caf::error& e) { h.answer(error_response(e)); });
         // [/idempotent-call]
@@ -62,7 +62,7 @@ caf::behavior work_route(caf::event_based_actor* self, compute_pool backend) {
             .call(self, req, rpc::idempotent, [cpu_us](ComputeClient& c) { return c.work(cpu_us); })
             .then(
                 [h](std::int64_t checksum) {
-                  h.answer(response::json(200, "{\"checksum\":" + std::to_string(checksum) + "}"));
+                  h.answer(response::json(200, {{"checksum", checksum}}));
                 },
                 [h](const caf::error& e) { h.answer(error_response(e)); });
       },

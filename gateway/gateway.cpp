@@ -99,6 +99,8 @@ void gateway::describe_pool(const rpc::pool_options& opts) {
       << ": " << opts.workers << " worker(s), queue " << opts.queue_limit << ", "
       << rpc::to_string(opts.balance) << " over " << endpoint_list(opts) << "\n";
   pool_lines_.push_back(out.str());
+  pool_names_.push_back(opts.stats->name + " " + std::to_string(opts.workers) + " workers over " +
+                        endpoint_list(opts));
 }
 
 std::string gateway::startup_summary(std::uint16_t port) {
@@ -106,9 +108,12 @@ std::string gateway::startup_summary(std::uint16_t port) {
   std::ostringstream out;
   // The first line's format is what tests/support/process.cpp and bench/
   // read the port from: keep it.
+  std::string pools;
+  for (const auto& p : pool_names_)
+    pools += (pools.empty() ? "" : ", ") + p;
   out << program_ << " listening on http://" << h.address << ":" << port << " (config "
-      << cfg_.file_used() << "; backend " << endpoint_list(settings_.pool) << ", pool "
-      << settings_.pool.workers << " workers, " << h.io_threads << " IO threads)\n";
+      << cfg_.file_used() << "; pools: " << (pools.empty() ? "none" : pools) << "; "
+      << h.io_threads << " IO threads)\n";
   out << "  config file:  " << cfg_.file_used() << "\n";
   out << "  http:         " << h.address << ":" << port << ", " << h.io_threads
       << " IO thread(s), at most " << h.max_connections << " connections, request timeout "
@@ -175,7 +180,7 @@ void gateway::add_metrics() {
   if (!m.admin_path.empty()) {
     route(method::get, m.admin_path, hosted(metrics::fixed_route, metrics::admin_page()));
     route(method::get, config_path,
-          hosted(metrics::fixed_route, response::json(200, cfg_.settings_json())));
+          hosted(metrics::fixed_route, response::raw_json(200, cfg_.settings_json())));
   }
   server_->observe(metrics_->observer());
 }

@@ -28,6 +28,7 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actorgate/actors/atoms.hpp"
 #include "actorgate/actors/hosted_actor.hpp"
 #include "actorgate/actors/stateless_pool.hpp"
 #include "actorgate/actors/supervisor.hpp"
@@ -147,6 +148,7 @@ private:
   // by the pool itself, on its own thread, some time after the spawn.
   std::vector<std::string> route_names_; // "GET /ping"
   std::vector<std::string> pool_lines_;
+  std::vector<std::string> pool_names_; // "kv 2 workers over 127.0.0.1:9191"
   std::shared_ptr<access_log> access_log_;
   std::shared_ptr<answer_count> answered_;
   /// Every pattern route() added: the metrics' route labels.

@@ -14,16 +14,14 @@ caf::behavior ready_route(caf::event_based_actor*,
                           std::vector<std::shared_ptr<const rpc::pool_stats>> pools) {
   return {[pools](handle_atom, const request&, const reply_handle& h) {
     bool ready = true;
-    std::string each;
+    auto each = nlohmann::json::object();
     for (const auto& p : pools) {
       bool ok = p->ready();
       ready = ready && ok;
-      each += (each.empty() ? "" : ",") + json_quote(p->name) + ":" +
-              json_quote(ok ? "ready" : "every endpoint ejected");
+      each[p->name] = ok ? "ready" : "every endpoint ejected";
     }
-    auto r = response::json(ready ? 200 : 503, std::string("{\"status\":\"") +
-                                                   (ready ? "ready" : "not ready") +
-                                                   "\",\"pools\":{" + each + "}}");
+    auto r = response::json(ready ? 200 : 503,
+                            {{"status", ready ? "ready" : "not ready"}, {"pools", each}});
     r.headers.push_back({"Cache-Control", "no-store"});
     h.answer(std::move(r));
   }};

@@ -71,7 +71,11 @@ void serialize(const response& r, const wire_options& o, std::string& out) {
     out += http_date();
     out += "\r\n";
   }
-  append_header(out, "Content-Type", r.content_type);
+  // 1xx, 204 and 304 have no content (RFC 9110 6.4.1), and a 1xx or 204
+  // must not carry Content-Length (8.6).
+  bool bodiless = r.status < 200 || r.status == 204 || r.status == 304;
+  if (!bodiless || !r.content_type.empty())
+    append_header(out, "Content-Type", r.content_type);
   for (const auto& h : r.headers)
     append_header(out, h.name, h.value);
   if (!o.request_id.empty()) {
@@ -79,15 +83,17 @@ void serialize(const response& r, const wire_options& o, std::string& out) {
     out += o.request_id;
     out += "\r\n";
   }
-  out += "Content-Length: ";
-  out += std::to_string(r.body.size());
-  out += "\r\n";
+  if (!bodiless) {
+    out += "Content-Length: ";
+    out += std::to_string(r.body.size());
+    out += "\r\n";
+  }
   if (!o.keep_alive && o.version >= 11)
     out += "Connection: close\r\n";
   else if (o.keep_alive && o.version == 10)
     out += "Connection: keep-alive\r\n";
   out += "\r\n";
-  if (!o.head)
+  if (!o.head && !bodiless)
     out += r.body;
 }
 

@@ -22,74 +22,48 @@ using compute_pool = rpc::typed_pool<compute_client>;
 
 namespace {
 
-auto answer_error(const reply_handle& h) {
-  return [h](const caf::error& e) { h.answer(error_response(e)); };
-}
+using example::kv::NotFound;
 
 // [kv-get]
-// A declared Thrift exception is part of the call's result, caught where the
-// call runs: the value, or nothing if the key is not stored.
-auto lookup(std::string key) {
-  return [key](kv_client& c) -> std::vector<std::string> {
-    try {
-      std::string value;
-      c.get(value, key);
-      return {value};
-    } catch (const example::kv::NotFound&) {
-      return {};
-    }
-  };
-}
-
-// GET /kv/:key -> the value, or 404.
+// GET /kv/:key -> {"key":..,"value":..}; a key not stored is the declared
+// exception NotFound, which the pool maps to 404 (see main).
 caf::behavior get_route(caf::event_based_actor* self, kv_pool kv) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
-    auto key = *req.path_param("key");
-    kv.call(self, req.deadline, lookup(key))
-        .then(
-            [h, key](std::vector<std::string>& found) {
-              if (found.empty())
-                h.answer(response::error(404, "no key " + key));
-              else
-                h.answer(response::json(200, "{\"key\":" + json_quote(key) +
-                                                 ",\"value\":" + json_quote(found[0]) + "}"));
-            },
-            answer_error(h));
+    auto key = req.path_param("key");
+    kv.call(self, req, [key](kv_client& c) {
+        std::string value;
+        c.get(value, key);
+        return value;
+      }).answer(h, [key](std::string& value) {
+      return response::json(200, {{"key", key}, {"value", value}});
+    });
   }};
 }
-
 // [/kv-get]
 
 // PUT /kv/:key with the value as the body.
 caf::behavior put_route(caf::event_based_actor* self, kv_pool kv) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
-    auto key = *req.path_param("key");
-    kv.call(self, req.deadline, [key, value = req.body](kv_client& c) { c.put(key, value); })
-        .then(
-            [h, key](caf::unit_t) {
-              h.answer(response::json(200, "{\"stored\":" + json_quote(key) + "}"));
-            },
-            answer_error(h));
+    auto key = req.path_param("key");
+    kv.call(self, req, [key, value = req.body](kv_client& c) {
+        c.put(key, value);
+      }).answer(h, [key](caf::unit_t) {
+      return response::json(200, {{"stored", key}});
+    });
   }};
 }
 
 // GET /tokens?text=... -> the backend's tokens as a JSON list.
 caf::behavior tokens_route(caf::event_based_actor* self, kv_pool kv) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
-    const std::string* text = req.query_param("text");
-    if (text == nullptr)
-      return h.answer(response::error(400, "missing query parameter 'text'")), void();
-    kv.call(self, req.deadline,
-            [t = *text](kv_client& c) {
-              std::vector<std::string> out;
-              c.tokenize(out, t);
-              return out;
-            })
-        .then(
-            [h](std::vector<std::string>& tokens) {
-              h.answer(response::json(200, nlohmann::json(tokens).dump()));
-            },
-            answer_error(h));
+    auto text = req.query_param_as<std::string>("text");
+    if (!text)
+      return h.answer(text.error());
+    kv.call(self, req, [t = *text](kv_client& c) {
+        std::vector<std::string> out;
+        c.tokenize(out, t);
+        return out;
+      }).answer(h, [](std::vector<std::string>& tokens) { return response::json(200, tokens); });
   }};
 }
 
@@ -98,39 +72,51 @@ caf::behavior tokens_route(caf::event_based_actor* self, kv_pool kv) {
 caf::behavior visits_route(caf::event_based_actor*) {
   auto counts = std::make_shared<std::map<std::string, std::int64_t>>();
   return {[counts](handle_atom, const request& req, const reply_handle& h) {
-    auto n = ++(*counts)[*req.path_param("page")];
-    h.answer(response::json(200, "{\"visits\":" + std::to_string(n) + "}"));
+    auto n = ++(*counts)[req.path_param("page")];
+    h.answer(response::json(200, {{"visits", n}}));
   }};
 }
 
-// GET /summary/:key -> the stored value and the Compute backend's echo of the
-// key, asked in parallel and joined.
+// GET /summary/:key -> the stored value (null if none) and the Compute
+// backend's echo of the key, asked in parallel and joined.
 caf::behavior summary_route(caf::event_based_actor* self, kv_pool kv, compute_pool compute) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
     struct joined {
-      std::optional<std::vector<std::string>> value;
+      std::optional<nlohmann::json> value;
       std::optional<std::string> echo;
     };
     auto j = std::make_shared<joined>();
-    auto key = *req.path_param("key");
+    auto key = req.path_param("key");
     auto finish = [h, j, key] {
-      if (!j->value || !j->echo)
-        return;
-      auto value = j->value->empty() ? "null" : json_quote(j->value->front());
-      h.answer(response::json(200, "{\"key\":" + json_quote(key) + ",\"value\":" + value +
-                                       ",\"echo\":" + json_quote(*j->echo) + "}"));
+      if (j->value && j->echo)
+        h.answer(response::json(200, {{"key", key}, {"value", *j->value}, {"echo", *j->echo}}));
     };
-    kv.call(self, req.deadline, lookup(key))
-        .then([j, finish](std::vector<std::string>& v) { j->value = std::move(v), finish(); },
-              answer_error(h));
+    auto fail = [h](const caf::error& e) { h.answer(error_response(e)); };
+    // Here an absent key is a result, not an error: caught where the call runs.
+    kv.call(self, req,
+            [key](kv_client& c) -> std::optional<std::string> {
+              try {
+                std::string value;
+                c.get(value, key);
+                return value;
+              } catch (const NotFound&) {
+                return std::nullopt;
+              }
+            })
+        .then(
+            [j, finish](std::optional<std::string>& v) {
+              j->value = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+              finish();
+            },
+            fail);
     compute
-        .call(self, req.deadline,
+        .call(self, req,
               [key](compute_client& c) {
                 std::string r;
                 c.echo(r, key);
                 return r;
               })
-        .then([j, finish](std::string& r) { j->echo = std::move(r), finish(); }, answer_error(h));
+        .then([j, finish](std::string& r) { j->echo = std::move(r), finish(); }, fail);
   }};
 }
 
@@ -141,7 +127,7 @@ int main(int argc, char** argv) {
   gateway gw{argc, argv, "kv-gateway", {"kv"}};
   if (auto rc = gw.exit_code())
     return *rc;
-  auto kv = gw.pool<kv_client>(gw.pool_options("kv"));
+  auto kv = gw.pool<kv_client>(gw.pool_options("kv")).map_exception<NotFound>(404);
   auto compute = gw.pool<compute_client>(gw.settings().pool);
   gw.route(method::get, "/kv/:key", gw.hosted(get_route, kv));
   gw.route(method::put, "/kv/:key", gw.hosted(put_route, kv));

@@ -119,7 +119,7 @@ struct pool_fixture {
     auto job = rpc::make_job<ComputeClient>(
         deadline::after(limit), [us](ComputeClient& c) { return c.work(us); }, nullptr, idempotent);
     self->request(pool.actor(), caf::infinite, rpc::call_atom::value, std::move(job))
-        .receive([&](std::int64_t sum) { out = sum; },
+        .receive([&](rpc::call_result& r) { out = r.as<std::int64_t>(); },
                  [&](caf::error& e) { out = error_response(e).status; });
     return out;
   }
@@ -355,7 +355,7 @@ TEST_CASE("every endpoint unreachable: the circuit opens and calls fail in milli
   CHECK(c.get("/ping").status == 200);
   auto ready = c.get("/ready");
   CHECK(ready.status == 503);
-  CHECK(ready.body == R"({"status":"not ready","pools":{"backend":"every endpoint ejected"}})");
+  CHECK(ready.body == R"({"pools":{"backend":"every endpoint ejected"},"status":"not ready"})");
 }
 
 TEST_CASE("an ejected endpoint is probed back and serves again") {
@@ -366,7 +366,7 @@ TEST_CASE("an ejected endpoint is probed back and serves again") {
                            "--backend.backoff-max=400ms"}};
   http_client c{gateway.port};
   REQUIRE(c.get("/echo?msg=up").status == 200);
-  CHECK(c.get("/ready").body == R"({"status":"ready","pools":{"backend":"ready"}})");
+  CHECK(c.get("/ready").body == R"({"pools":{"backend":"ready"},"status":"ready"})");
   backend->proc.signal(SIGKILL);
   backend->proc.wait(5s);
   backend.reset();

@@ -36,8 +36,8 @@ namespace {
 // [typed-call]
 caf::behavior echo_param_route(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
-    std::string msg = *req.path_param("msg");
-    pool.call(self, req.deadline,
+    std::string msg = req.path_param("msg");
+    pool.call(self, req,
               [msg](ComputeClient& c) {
                 std::string r;
                 c.echo(r, msg);
@@ -52,8 +52,8 @@ caf::behavior echo_param_route(caf::event_based_actor* self, rpc::typed_pool<Com
 
 caf::behavior work_route_typed(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
-    auto us = std::stoi(*req.path_param("us"));
-    pool.call(self, req.deadline, [us](ComputeClient& c) { return c.work(us); })
+    auto us = std::stoi(req.path_param("us"));
+    pool.call(self, req, [us](ComputeClient& c) { return c.work(us); })
         .then([h](std::int64_t sum) { h.answer(response::text(200, std::to_string(sum))); },
               [h](caf::error& e) { h.answer(error_response(e)); });
   }};
@@ -85,15 +85,15 @@ caf::behavior fan_out_route(caf::event_based_actor* self, rpc::typed_pool<Comput
         h.answer(response::text(200, *j->echo + " " + std::to_string(*j->work)));
     };
     auto fail = [h](caf::error& e) { h.answer(error_response(e)); };
-    std::string msg = *req.path_param("msg");
-    pool.call(self, req.deadline,
+    std::string msg = req.path_param("msg");
+    pool.call(self, req,
               [msg](ComputeClient& c) {
                 std::string r;
                 c.echo(r, msg);
                 return r;
               })
         .then([j, finish](std::string& r) { j->echo = std::move(r), finish(); }, fail);
-    pool.call(self, req.deadline, [](ComputeClient& c) { return c.work(100); })
+    pool.call(self, req, [](ComputeClient& c) { return c.work(100); })
         .then([j, finish](std::int64_t sum) { j->work = sum, finish(); }, fail);
   }};
 }
@@ -105,9 +105,8 @@ caf::behavior fan_out_route(caf::event_based_actor* self, rpc::typed_pool<Comput
 caf::behavior sequence_route(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
     auto fail = [h](caf::error& e) { h.answer(error_response(e)); };
-    std::string msg = *req.path_param("msg");
-    auto due = req.deadline;
-    pool.call(self, due,
+    std::string msg = req.path_param("msg");
+    pool.call(self, req,
               [msg](ComputeClient& c) {
                 std::string r;
                 c.echo(r, msg);
@@ -116,7 +115,7 @@ caf::behavior sequence_route(caf::event_based_actor* self, rpc::typed_pool<Compu
         .then(
             [=](std::string& echoed) {
               auto us = static_cast<std::int32_t>(echoed.size());
-              pool.call(self, due, [us](ComputeClient& c) { return c.work(us); })
+              pool.call(self, req, [us](ComputeClient& c) { return c.work(us); })
                   .then(
                       [h](std::int64_t sum) { h.answer(response::text(200, std::to_string(sum))); },
                       fail);
@@ -131,7 +130,7 @@ caf::behavior sequence_route(caf::event_based_actor* self, rpc::typed_pool<Compu
 caf::behavior counter_route(caf::event_based_actor*) {
   auto count = std::make_shared<int>(0);
   return {[count](handle_atom, const request& req, const reply_handle& h) {
-    if (*req.path_param("op") == "boom")
+    if (req.path_param("op") == "boom")
       throw std::runtime_error("boom");
     h.answer(response::text(200, std::to_string(++*count)));
   }};

@@ -41,7 +41,7 @@ struct recorder final : http::exchange_observer {
 
 caf::behavior user_route(caf::event_based_actor*) {
   return {[](handle_atom, const request& req, const reply_handle& h) {
-    h.answer(response::text(200, *req.path_param("id")));
+    h.answer(response::text(200, req.path_param("id")));
   }};
 }
 

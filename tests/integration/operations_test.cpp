@@ -339,6 +339,8 @@ TEST_CASE("start-up and shutdown summaries describe the gateway") {
                      {"--backend.queue-size=17", "--http.io-threads=2", "--scheduler.max-threads=3",
                       "--log.access-log="}};
   auto out = gw.proc.output();
+  CHECK(out.find("(config /dev/null; pools: backend 8 workers over 127.0.0.1:" +
+                 std::to_string(be.port) + "; 2 IO threads)") != std::string::npos);
   CHECK(out.find("  config file:  /dev/null") != std::string::npos);
   CHECK(out.find("2 IO thread(s)") != std::string::npos);
   CHECK(out.find("scheduler:    3 thread(s)") != std::string::npos);

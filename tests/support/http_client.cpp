@@ -43,12 +43,17 @@ http_client::~http_client() {
 
 http_reply http_client::request(const std::string& method, const std::string& target,
                                 std::chrono::milliseconds timeout,
-                                const std::vector<std::pair<std::string, std::string>>& headers) {
-  bhttp::request<bhttp::empty_body> req{bhttp::string_to_verb(method), target, 11};
+                                const std::vector<std::pair<std::string, std::string>>& headers,
+                                const std::optional<std::string>& body) {
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
   req.set(bhttp::field::host, "127.0.0.1");
   for (const auto& [name, value] : headers)
     req.insert(name, value);
   req.keep_alive(true);
+  if (body) {
+    req.body() = *body;
+    req.prepare_payload();
+  }
   impl_->stream.expires_after(timeout);
   bhttp::write(impl_->stream.socket(), req);
   bhttp::response_parser<bhttp::string_body> parser;

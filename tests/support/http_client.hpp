@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,8 +29,13 @@ public:
   /// Throws on a transport error.
   http_reply request(const std::string& method, const std::string& target,
                      std::chrono::milliseconds timeout = std::chrono::seconds(10),
-                     const std::vector<std::pair<std::string, std::string>>& headers = {});
+                     const std::vector<std::pair<std::string, std::string>>& headers = {},
+                     const std::optional<std::string>& body = std::nullopt);
   http_reply get(const std::string& target) { return request("GET", target); }
+  /// `method` with `body` (Content-Length set).
+  http_reply send(const std::string& method, const std::string& target, const std::string& body) {
+    return request(method, target, std::chrono::seconds(10), {}, body);
+  }
 
 private:
   struct impl;

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "actorgate/actors/json.hpp"
+#include "actorgate/actors/request.hpp"
 #include "actorgate/actors/response.hpp"
 
 using actorgate::json_quote;
@@ -49,6 +50,6 @@ TEST_CASE("request accessors: headers case-insensitively, first query value, pat
   CHECK(*r.query_param("a") == "1");
   CHECK(*r.query_param("b") == "");
   CHECK(r.query_param("c") == nullptr);
-  CHECK(*r.path_param("id") == "42");
-  CHECK(r.path_param("ID") == nullptr);
+  CHECK(r.path_param("id") == "42");
+  CHECK_THROWS_AS(r.path_param("ID"), std::out_of_range);
 }

@@ -38,11 +38,11 @@ TEST_CASE("a reply handle answers exactly once") {
     auto h = make_reply_handle<recording_sink>(sink);
     reply_handle copy = h;
     CHECK_FALSE(h.answered());
-    CHECK(h.answer(response::text(200, "first")));
+    CHECK(h.try_answer(response::text(200, "first")));
     CHECK(h.answered());
     CHECK(copy.answered());
-    CHECK_FALSE(copy.answer(response::text(200, "second")));
-    CHECK_FALSE(h.answer(response::text(500, "third")));
+    CHECK_FALSE(copy.try_answer(response::text(200, "second")));
+    CHECK_FALSE(h.try_answer(response::text(500, "third")));
   }
   REQUIRE(sink->got.size() == 1);
   CHECK(sink->got[0].body == "first");
@@ -73,7 +73,7 @@ TEST_CASE("concurrent answers: exactly one wins") {
       std::vector<std::thread> threads;
       for (int i = 0; i < 4; ++i)
         threads.emplace_back([h, i, &wins] {
-          if (h.answer(response::text(200, std::to_string(i))))
+          if (h.try_answer(response::text(200, std::to_string(i))))
             ++wins;
         });
       for (auto& t : threads)
@@ -87,5 +87,5 @@ TEST_CASE("concurrent answers: exactly one wins") {
 TEST_CASE("an empty handle answers nothing") {
   reply_handle h;
   CHECK_FALSE(h.valid());
-  CHECK_FALSE(h.answer(response::text(200, "x")));
+  CHECK_FALSE(h.try_answer(response::text(200, "x")));
 }

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "actorgate/http/serialize.hpp"
 
 using actorgate::response;
@@ -40,4 +42,24 @@ TEST_CASE("serialize: CR and LF in header values become spaces") {
   serialize(r, wire_options{}, out);
   CHECK(out.find("X-A: a  Set-Cookie: b\r\n") != std::string::npos);
   CHECK(out.find("\r\nSet-Cookie") == std::string::npos);
+}
+
+TEST_CASE(
+    "serialize: 204 has neither body nor Content-Length nor Content-Type and 201 has Location") {
+  std::string out;
+  auto none = response::no_content();
+  none.body = "ignored"; // a body set by mistake is not sent either
+  serialize(none, wire_options{}, out);
+  CHECK(out.rfind("HTTP/1.1 204 No Content\r\n", 0) == 0);
+  CHECK(out.find("Content-Length") == std::string::npos);
+  CHECK(out.find("Content-Type") == std::string::npos);
+  CHECK(out.size() >= 4);
+  CHECK(out.compare(out.size() - 4, 4, "\r\n\r\n") == 0);
+
+  auto made = response::created("/items/7", {{"id", 7}});
+  serialize(made, wire_options{}, out);
+  CHECK(out.rfind("HTTP/1.1 201 Created\r\n", 0) == 0);
+  CHECK(out.find("\r\nLocation: /items/7\r\n") != std::string::npos);
+  CHECK(out.find("\r\nContent-Type: application/json\r\n") != std::string::npos);
+  CHECK(out.find("\r\nContent-Length: 8\r\n\r\n{\"id\":7}") != std::string::npos);
 }
