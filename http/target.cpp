@@ -106,12 +106,17 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
   return true;
 }
 
-bool parse_target(std::string_view target, parsed_target& out) {
-  if (target.empty() || target.front() != '/')
-    return false;
-  // A client should not send a fragment; one that does means the path (or
-  // query) before it, as a browser would have.
-  target = target.substr(0, target.find('#'));
+namespace {
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// `target` without its fragment, origin-form: a path starting with '/'.
+bool parse_origin(std::string_view target, parsed_target& out) {
   auto qpos = target.find('?');
   auto path = target.substr(0, qpos);
   out.segments.clear();
@@ -148,6 +153,37 @@ bool parse_target(std::string_view target, parsed_target& out) {
     out.query.emplace_back(std::move(key), std::move(value));
   }
   return true;
+}
+
+} // namespace
+
+bool parse_target(std::string_view target, parsed_target& out) {
+  // A client should not send a fragment; one that does means the path (or
+  // query) before it, as a browser would have.
+  target = target.substr(0, target.find('#'));
+  if (!target.empty() && target.front() == '/')
+    return parse_origin(target, out);
+  // RFC 9112 3.2.2: a server must accept the absolute form, which a client
+  // sends to a proxy; it names this server's path as well as origin-form
+  // does. The Host header is checked apart, as for any request.
+  auto sep = target.find("://");
+  if (sep == std::string_view::npos)
+    return false;
+  auto scheme = target.substr(0, sep);
+  if (!iequals_ascii(scheme, "http") && !iequals_ascii(scheme, "https"))
+    return false;
+  auto rest = target.substr(sep + 3);
+  auto end = std::min(rest.find('/'), rest.find('?'));
+  auto authority = rest.substr(0, end);
+  // An http URI with an empty host is invalid (RFC 9110 4.2.1); userinfo
+  // (RFC 9110 4.2.4, deprecated) has an '@', which valid_host refuses.
+  if (authority.empty() || authority.front() == ':' || !valid_host(authority))
+    return false;
+  auto path_and_query = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
+  if (!path_and_query.empty() && path_and_query.front() == '/')
+    return parse_origin(path_and_query, out);
+  // An empty path is "/" (RFC 9110 4.2.3): "http://x?q" asks for "/?q".
+  return parse_origin("/" + std::string(path_and_query), out);
 }
 
 } // namespace actorgate::http

@@ -21,10 +21,13 @@ struct parsed_target {
   std::vector<std::pair<std::string, std::string>> query;
 };
 
-/// Parses an origin-form target. Returns false if it is not one, if any part
-/// fails to decode, or if a segment is "." or ".." -- also one that an encoded
-/// slash puts inside a segment ("..%2Fx"): no route can be reached by a path
-/// it was not registered for, and no path parameter carries a dot segment.
+/// Parses an origin-form target, or an absolute-form one ("http://host/p?q",
+/// scheme http or https in any case, a valid host[:port] and no userinfo),
+/// whose path and query are then parsed as origin-form ("" being "/").
+/// Returns false for any other form, if any part fails to decode, or if a
+/// segment is "." or ".." -- also one that an encoded slash puts inside a
+/// segment ("..%2Fx"): no route can be reached by a path it was not
+/// registered for, and no path parameter carries a dot segment.
 bool parse_target(std::string_view target, parsed_target& out);
 
 /// True if `host` is a valid Host header value: empty, or uri-host [":" port]

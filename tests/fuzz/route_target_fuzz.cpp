@@ -4,6 +4,10 @@
 // up for every method. Both results are compared with a deliberately naive
 // reference written from the documented rules (README, route_table.hpp):
 //
+//   - a target is origin-form ("/p?q") or absolute-form ("http://host/p?q":
+//     scheme http or https in any case, a non-empty host[:port] that is a
+//     valid Host value, no userinfo), whose path and query ("" being "/")
+//     follow the origin-form rules; any other form is refused;
 //   - the path is split on '/' before decoding, each part decoded exactly
 //     once ("%2541" is "%41", not "A"), and a target with a malformed
 //     escape, an encoded NUL or a dot segment is refused;
@@ -103,10 +107,49 @@ bool has_dot_part(std::string_view seg) {
   return false;
 }
 
-std::optional<http::parsed_target> ref_parse(std::string_view target) {
-  if (target.empty() || target[0] != '/')
-    return std::nullopt;
-  target = target.substr(0, target.find('#')); // a fragment ends path and query
+bool ref_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("-._~!$&'()*+,;=").find(c) != std::string_view::npos;
+}
+
+// host [":" port]: a bracketed literal, or a non-empty reg-name or IPv4
+// address (unreserved, sub-delims, %XX), and digits for the port.
+bool ref_authority(std::string_view a) {
+  std::string_view port;
+  if (!a.empty() && a[0] == '[') {
+    auto close = a.find(']');
+    if (close == a.npos || close == 1)
+      return false;
+    for (char c : a.substr(1, close - 1))
+      if (c != ':' && !ref_name_char(c))
+        return false;
+    auto after = a.substr(close + 1);
+    if (!after.empty() && after[0] != ':')
+      return false;
+    port = after.empty() ? after : after.substr(1);
+  } else {
+    auto colon = a.find(':');
+    auto name = a.substr(0, colon);
+    if (name.empty())
+      return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      if (name[i] == '%') {
+        if (name.size() - i < 3 || hex_digit(name[i + 1]) < 0 || hex_digit(name[i + 2]) < 0)
+          return false;
+        i += 2;
+      } else if (!ref_name_char(name[i])) {
+        return false; // '@' of a userinfo among them
+      }
+    }
+    port = colon == a.npos ? std::string_view{} : a.substr(colon + 1);
+  }
+  for (char c : port)
+    if (c < '0' || c > '9')
+      return false;
+  return true;
+}
+
+std::optional<http::parsed_target> ref_parse_origin(std::string_view target) {
   http::parsed_target t;
   auto q = target.find('?');
   for (auto raw : split(target.substr(1, q == target.npos ? target.npos : q - 1), '/')) {
@@ -135,6 +178,30 @@ std::optional<http::parsed_target> ref_parse(std::string_view target) {
     t.query.emplace_back(*key, *value);
   }
   return t;
+}
+
+std::optional<http::parsed_target> ref_parse(std::string_view target) {
+  target = target.substr(0, target.find('#')); // a fragment ends path and query
+  if (!target.empty() && target[0] == '/')
+    return ref_parse_origin(target);
+  auto colon = target.find(':');
+  if (colon == target.npos)
+    return std::nullopt;
+  std::string scheme(target.substr(0, colon));
+  for (auto& c : scheme)
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if ((scheme != "http" && scheme != "https") || target.substr(colon + 1, 2) != "//")
+    return std::nullopt;
+  auto rest = target.substr(colon + 3);
+  std::size_t end = 0;
+  while (end < rest.size() && rest[end] != '/' && rest[end] != '?')
+    ++end;
+  if (!ref_authority(rest.substr(0, end)))
+    return std::nullopt;
+  std::string path(rest.substr(end));
+  if (path.empty() || path[0] != '/')
+    path.insert(0, "/");
+  return ref_parse_origin(path);
 }
 
 struct ref_match {

@@ -144,3 +144,36 @@ TEST_CASE("a space in the request target is a malformed request line, not a vers
   CHECK(starts_with(raw_exchange(gateway.port, "GET /ping HTTP/2.0\r\nHost: x\r\n\r\n", 3s),
                     "HTTP/1.1 505 "));
 }
+
+TEST_CASE("an absolute-form request target is routed by its path, Host still required") {
+  backend_process backend;
+  gateway_process gateway{backend.port};
+  auto authority = "127.0.0.1:" + std::to_string(gateway.port);
+  auto ping = raw_exchange(gateway.port,
+                           "GET http://" + authority + "/ping HTTP/1.1\r\nHost: " + authority +
+                               "\r\nConnection: close\r\n\r\n",
+                           3s);
+  CHECK(starts_with(ping, "HTTP/1.1 200 "));
+  CHECK(ping.find("\r\n\r\npong") != std::string::npos);
+  // The authority names another port: routing goes by the path alone.
+  auto echo = raw_exchange(
+      gateway.port,
+      "GET http://127.0.0.1/echo?msg=hi HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 3s);
+  CHECK(starts_with(echo, "HTTP/1.1 200 "));
+  CHECK(echo.find(R"({"msg":"hi"})") != std::string::npos);
+  // The Host rules and the origin-form path rules are those of any request.
+  for (const auto& bad : {
+           "GET http://" + authority + "/ping HTTP/1.1\r\n\r\n",
+           "GET http://" + authority + "/ping HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+           "GET http://" + authority + "/ping HTTP/1.1\r\nHost: a b\r\n\r\n",
+           "GET http://user@" + authority + "/ping HTTP/1.1\r\nHost: x\r\n\r\n",
+           "GET ftp://" + authority + "/ping HTTP/1.1\r\nHost: x\r\n\r\n",
+           "GET http://" + authority + "/a/../ping HTTP/1.1\r\nHost: x\r\n\r\n",
+       }) {
+    CAPTURE(bad);
+    auto got = raw_exchange(gateway.port, bad, 3s);
+    CHECK(starts_with(got, "HTTP/1.1 400 "));
+    CHECK(got.find("Connection: close") != std::string::npos);
+  }
+  CHECK(http_get(gateway.port, "/ping").status == 200);
+}

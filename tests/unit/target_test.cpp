@@ -58,7 +58,6 @@ TEST_CASE("request targets split into path and decoded query") {
 
   CHECK_FALSE(parse_target("", t));
   CHECK_FALSE(parse_target("echo", t));
-  CHECK_FALSE(parse_target("http://host/echo", t));
   CHECK_FALSE(parse_target("/echo?msg=%zz", t));
   CHECK_FALSE(parse_target("/ec%00ho", t));
 }
@@ -94,6 +93,77 @@ TEST_CASE("request paths split into segments before decoding") {
     CHECK(t.segments.back() == "a/..b");
     CHECK(parse_target("/files/a%2F%2Fb", t)); // empty parts are no dot segments
   }
+}
+
+TEST_CASE("absolute-form targets are routed by their path and query") {
+  parsed_target t;
+  for (const char* ok : {"http://127.0.0.1:8080/ping", "https://example.com/ping",
+                         "HTTP://example.com/ping", "hTtPs://[::1]:443/ping", "http://x:/ping",
+                         "http://ex%41mple/ping", "http://x/ping#frag"}) {
+    CAPTURE(ok);
+    REQUIRE(parse_target(ok, t));
+    CHECK(t.path == "/ping");
+    CHECK(t.segments == std::vector<std::string>{"ping"});
+    CHECK(t.query.empty());
+  }
+  REQUIRE(parse_target("http://x/echo?msg=a%20b&n=1", t));
+  CHECK(t.path == "/echo");
+  REQUIRE(t.query.size() == 2);
+  CHECK(t.query[0] == std::pair<std::string, std::string>{"msg", "a b"});
+  CHECK(t.query[1] == std::pair<std::string, std::string>{"n", "1"});
+  REQUIRE(parse_target("http://x/files/a%2Fb/", t)); // split before decoding, as origin-form
+  CHECK(t.segments == std::vector<std::string>{"files", "a/b", ""});
+}
+
+TEST_CASE("an absolute-form target with an empty path asks for /") {
+  parsed_target t;
+  for (const char* root : {"http://x", "http://x:80", "https://[::1]", "http://x#frag"}) {
+    CAPTURE(root);
+    REQUIRE(parse_target(root, t));
+    CHECK(t.path == "/");
+    CHECK(t.segments == std::vector<std::string>{""});
+    CHECK(t.query.empty());
+  }
+  REQUIRE(parse_target("http://x?q=1", t));
+  CHECK(t.path == "/");
+  REQUIRE(t.query.size() == 1);
+  CHECK(t.query[0] == std::pair<std::string, std::string>{"q", "1"});
+}
+
+TEST_CASE("absolute-form targets: other schemes, userinfo and bad authorities are refused") {
+  parsed_target t;
+  SUBCASE("only http and https") {
+    for (const char* bad :
+         {"ftp://x/ping", "httpx://x/ping", "htt://x/ping", "ws://x/ping", "://x/ping",
+          "http:/x/ping", "http:x/ping", "http//x/ping", " http://x/ping"})
+      CHECK_MESSAGE(!parse_target(bad, t), bad);
+  }
+  SUBCASE("userinfo is deprecated and refused") {
+    for (const char* bad : {"http://user@x/ping", "http://user:pw@x/ping", "http://@x/ping"})
+      CHECK_MESSAGE(!parse_target(bad, t), bad);
+    CHECK(parse_target("http://x/a@b", t)); // an '@' in the path is just a character
+    CHECK(t.path == "/a@b");
+  }
+  SUBCASE("the authority must be a valid, non-empty host[:port]") {
+    for (const char* bad :
+         {"http:///ping", "http://", "http://?q", "http://:80/ping", "http://x:8o/ping",
+          "http://x:80:80/ping", "http://[::1/ping", "http://[]/ping", "http://[::1]x/ping",
+          "http://ex%zzample/ping", "http://a\\b/ping", "http://a\"b/ping"})
+      CHECK_MESSAGE(!parse_target(bad, t), bad);
+  }
+  SUBCASE("other forms keep their 400: asterisk and authority form") {
+    CHECK_FALSE(parse_target("*", t));
+    CHECK_FALSE(parse_target("example.com:443", t));
+  }
+}
+
+TEST_CASE("the path of an absolute-form target follows every origin-form rule") {
+  parsed_target t;
+  for (const char* bad :
+       {"http://x/a/../b", "http://x/./ping", "http://x/..", "http://x/a/%2E%2E",
+        "http://x/files/..%2Fx", "http://x/ec%00ho", "http://x/echo?msg=%zz", "http://x/a%4"})
+    CHECK_MESSAGE(!parse_target(bad, t), bad);
+  CHECK_FALSE(parse_target(std::string_view("http://x/a\0b", 12), t));
 }
 
 TEST_CASE("Host values: a name, an address or an IP literal, and digits for the port") {
