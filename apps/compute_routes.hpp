@@ -1,7 +1,7 @@
 // The shipped gateway's backend routes, written as a user writes routes:
 // route actors calling a typed pool of the Compute service's client.
 //
-//   auto backend = gw.pool<compute::ComputeClient>(gw.settings().pool);
+//   auto backend = gw.pool<compute::ComputeClient>("backend");
 //   gw.route(method::get, "/echo", gw.hosted(compute::echo_route, backend));
 #pragma once
 

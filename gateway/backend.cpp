@@ -7,7 +7,7 @@
 namespace actorgate {
 
 backend::backend(int argc, char** argv, const char* program, std::string group)
-    : program_(program), cfg_({}, {group}) {
+    : program_(program), cfg_(backend_groups(group)) {
   block_stop_signals();
   exit_code_ = cfg_.load(argc, argv, program, std::cerr);
   if (!exit_code_)

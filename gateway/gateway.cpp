@@ -27,7 +27,7 @@ struct gateway::answer_count final : http::exchange_observer {
 };
 
 gateway::gateway(int argc, char** argv, const char* program, const std::vector<std::string>& pools)
-    : program_(program), cfg_(pools) {
+    : program_(program), cfg_(gateway_groups(pools)) {
   // Before any thread exists, so that every thread inherits the mask.
   block_stop_signals();
   exit_code_ = cfg_.load(argc, argv, program, std::cerr);
@@ -112,8 +112,8 @@ std::string gateway::startup_summary(std::uint16_t port) {
   for (const auto& p : pool_names_)
     pools += (pools.empty() ? "" : ", ") + p;
   out << program_ << " listening on http://" << h.address << ":" << port << " (config "
-      << cfg_.file_used() << "; pools: " << (pools.empty() ? "none" : pools) << "; "
-      << h.io_threads << " IO threads)\n";
+      << cfg_.file_used() << "; pools: " << (pools.empty() ? "none" : pools) << "; " << h.io_threads
+      << " IO threads)\n";
   out << "  config file:  " << cfg_.file_used() << "\n";
   out << "  http:         " << h.address << ":" << port << ", " << h.io_threads
       << " IO thread(s), at most " << h.max_connections << " connections, request timeout "

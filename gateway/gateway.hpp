@@ -12,7 +12,7 @@
 //     actorgate::gateway gw{argc, argv, "my-gateway"};
 //     if (auto rc = gw.exit_code())
 //       return *rc;                              // --help, or a bad option
-//     auto pool = gw.pool<MyServiceClient>(gw.settings().pool);
+//     auto pool = gw.pool<MyServiceClient>("my-service");   // [my-service]
 //     gw.route(method::get, "/ping", gw.hosted(ping_route));
 //     gw.route(method::get, "/items/:id", gw.supervised("items", item_route, pool));
 //     return gw.run();                           // until SIGTERM/SIGINT
@@ -46,14 +46,16 @@ public:
   /// Blocks the stop signals, loads the configuration and starts the actor
   /// system and the IO threads. On --help or a bad option, exit_code() says
   /// how to end and nothing else may be called.
-  /// `pools` names extra client-pool config groups (same keys as
-  /// [backend]) for the user's own backends; read them with pool_options().
+  /// `pools` names the program's client-pool config groups, one per backend
+  /// service it calls (e.g. {"kv"}: [kv] with the keys of any pool group);
+  /// pool<Client>("kv") makes that pool. [http] and [log] are always read.
   gateway(int argc, char** argv, const char* program, const std::vector<std::string>& pools = {});
   ~gateway();
 
   std::optional<int> exit_code() const { return exit_code_; }
   const gateway_settings& settings() const { return settings_; }
-  /// A pool group's options, e.g. pool_options("kv").
+  /// A pool group's options, e.g. pool_options("kv"); a group not named in
+  /// the constructor throws std::logic_error (never silent defaults).
   rpc::pool_options pool_options(const std::string& group) const { return cfg_.pool(group); }
   caf::actor_system& system() { return *sys_; }
   /// The IO thread that hosts light actors.
@@ -88,6 +90,12 @@ public:
   /// An actor on CAF's scheduler, for CPU work in the gateway.
   template <class F, class... Ts> caf::actor scheduled(F fn, Ts... xs) {
     return keep(sys_->spawn(fn, xs...));
+  }
+
+  /// A pool of blocking workers for the Thrift client type `Client`, with
+  /// the options of the pool group `group` (named in the constructor).
+  template <class Client> rpc::typed_pool<Client> pool(const std::string& group) {
+    return pool<Client>(pool_options(group));
   }
 
   /// A pool of blocking workers for the Thrift client type `Client`.

@@ -124,11 +124,11 @@ caf::behavior summary_route(caf::event_based_actor* self, kv_pool kv, compute_po
 
 // [kv-main]
 int main(int argc, char** argv) {
-  gateway gw{argc, argv, "kv-gateway", {"kv"}};
+  gateway gw{argc, argv, "kv-gateway", {"kv", "backend"}};
   if (auto rc = gw.exit_code())
     return *rc;
-  auto kv = gw.pool<kv_client>(gw.pool_options("kv")).map_exception<NotFound>(404);
-  auto compute = gw.pool<compute_client>(gw.settings().pool);
+  auto kv = gw.pool<kv_client>("kv").map_exception<NotFound>(404);
+  auto compute = gw.pool<compute_client>("backend");
   gw.route(method::get, "/kv/:key", gw.hosted(get_route, kv));
   gw.route(method::put, "/kv/:key", gw.hosted(put_route, kv));
   gw.route(method::get, "/tokens", gw.hosted(tokens_route, kv));

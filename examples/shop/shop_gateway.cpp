@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   gateway gw{argc, argv, "shop-gateway", {"shop"}};
   if (auto rc = gw.exit_code())
     return *rc;
-  auto shop = gw.pool<ShopClient>(gw.pool_options("shop")).map_exception<shop::NoSuchItem>(404);
+  auto shop = gw.pool<ShopClient>("shop").map_exception<shop::NoSuchItem>(404);
   gw.route(method::get, "/items", gw.per_thread(list_items, shop));
   gw.route(method::get, "/items/:id", gw.per_thread(get_item, shop));
   gw.route(method::post, "/items", gw.per_thread(add_item, shop));

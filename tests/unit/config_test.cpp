@@ -13,10 +13,29 @@
 #include <nlohmann/json.hpp>
 
 #include "actorgate/gateway/app_config.hpp"
+#include "actorgate/gateway/config_check.hpp"
+#include "apps/shipped_config.hpp"
 
 using actorgate::app_config;
 
 namespace {
+
+// What the shipped config file holds: the gateway's [http], [backend] and
+// [log], and the demo backend's [compute-server].
+struct shipped_app : app_config {
+  shipped_app() : app_config(compute::shipped_groups()) {}
+};
+
+// The same plus a user's own pool and server groups.
+struct kv_app : app_config {
+  static std::vector<actorgate::option_group> groups() {
+    auto g = compute::shipped_groups();
+    g.push_back(actorgate::pool_group("kv").group());
+    g.push_back(actorgate::server_group("kv-server").group());
+    return g;
+  }
+  kv_app() : app_config(groups()) {}
+};
 
 struct outcome {
   std::optional<int> rc;
@@ -24,7 +43,7 @@ struct outcome {
 };
 
 outcome load(std::vector<std::string> args) {
-  app_config cfg;
+  shipped_app cfg;
   std::ostringstream err;
   outcome o;
   o.rc = cfg.load(std::move(args), "test", err);
@@ -50,7 +69,7 @@ void check_rejected(const outcome& o, const std::string& key) {
 } // namespace
 
 TEST_CASE("config: command line values are read into typed settings") {
-  app_config cfg;
+  shipped_app cfg;
   std::ostringstream err;
   auto rc = cfg.load({"--config-file=/dev/null", "--http.port=8081", "--backend.pool-size=3",
                       "--http.request-timeout=250ms", "--backend.transport=buffered",
@@ -61,15 +80,16 @@ TEST_CASE("config: command line values are read into typed settings") {
   CHECK(g.http.port == 8081);
   CHECK(g.http.address == "0.0.0.0");
   CHECK(g.http.request_timeout == std::chrono::milliseconds(250));
-  CHECK(g.pool.workers == 3);
-  CHECK(g.pool.endpoints.front().transport == actorgate::rpc::transport_kind::buffered);
+  CHECK(cfg.pool("backend").workers == 3);
+  CHECK(cfg.pool("backend").endpoints.front().transport ==
+        actorgate::rpc::transport_kind::buffered);
   CHECK(g.http.idle_timeout == std::chrono::seconds(30)); // default kept
   CHECK(cfg.server("compute-server").threads == 5);
   CHECK(g.metrics.enabled); // default kept
 }
 
 TEST_CASE("config: metrics switch and path") {
-  app_config cfg;
+  shipped_app cfg;
   std::ostringstream err;
   REQUIRE_FALSE(cfg.load(
       {"--config-file=/dev/null", "--http.metrics=false", "--http.metrics-path=/stats/prom"},
@@ -77,7 +97,7 @@ TEST_CASE("config: metrics switch and path") {
   CHECK_FALSE(cfg.gateway().metrics.enabled);
   CHECK(cfg.gateway().metrics.path == "/stats/prom");
   auto path = write_file("[http]\nmetrics=false\n");
-  app_config from_file;
+  shipped_app from_file;
   REQUIRE_FALSE(from_file.load({"--config-file=" + path}, "test", err));
   CHECK_FALSE(from_file.gateway().metrics.enabled);
   std::remove(path.c_str());
@@ -90,7 +110,7 @@ TEST_CASE("config: metrics switch and path") {
 }
 
 TEST_CASE("config: the effective settings as JSON") {
-  app_config cfg;
+  shipped_app cfg;
   std::ostringstream err;
   REQUIRE_FALSE(
       cfg.load({"--config-file=/dev/null", "--http.port=8081", "--http.admin-path=/ops",
@@ -109,36 +129,38 @@ TEST_CASE("config: the effective settings as JSON") {
 
 TEST_CASE("config: file values and the command line overrides the file") {
   auto path = write_file("[http]\nport=9000\nidle-timeout=2s\n[backend]\nhost=\"10.0.0.1\"\n");
-  app_config cfg;
+  shipped_app cfg;
   std::ostringstream err;
   REQUIRE_FALSE(cfg.load({"--config-file=" + path, "--http.port=9001"}, "test", err));
   auto g = cfg.gateway();
   CHECK(g.http.port == 9001);
   CHECK(g.http.idle_timeout == std::chrono::seconds(2));
-  CHECK(g.pool.endpoints.front().host == "10.0.0.1");
+  CHECK(cfg.pool("backend").endpoints.front().host == "10.0.0.1");
   std::remove(path.c_str());
 }
 
 TEST_CASE("config: the shipped file loads and keeps the pool within the backend's threads") {
-  app_config cfg;
+  shipped_app cfg;
   std::ostringstream err;
   REQUIRE_FALSE(
       cfg.load({"--config-file=" ACTORGATE_SOURCE_DIR "/config/actorgate.ini"}, "test", err));
   CHECK(err.str().empty());
-  CHECK(cfg.gateway().pool.workers <= cfg.server("compute-server").threads);
-  CHECK(cfg.gateway().pool.endpoints.front().port == cfg.server("compute-server").port);
+  CHECK(cfg.pool("backend").workers <= cfg.server("compute-server").threads);
+  CHECK(cfg.pool("backend").endpoints.front().port == cfg.server("compute-server").port);
 }
 
 TEST_CASE("config: the shipped file states the built-in defaults") {
   // README promises that running without the file changes nothing.
-  app_config shipped;
-  app_config builtin;
+  shipped_app shipped;
+  shipped_app builtin;
   std::ostringstream err;
   REQUIRE_FALSE(
       shipped.load({"--config-file=" ACTORGATE_SOURCE_DIR "/config/actorgate.ini"}, "test", err));
   REQUIRE_FALSE(builtin.load({"--config-file=/dev/null"}, "test", err));
   auto a = shipped.gateway();
   auto b = builtin.gateway();
+  auto ap = shipped.pool("backend");
+  auto bp = builtin.pool("backend");
   CHECK(a.http.address == b.http.address);
   CHECK(a.http.port == b.http.port);
   CHECK(a.http.io_threads == b.http.io_threads);
@@ -153,15 +175,15 @@ TEST_CASE("config: the shipped file states the built-in defaults") {
   CHECK(a.metrics.enabled == b.metrics.enabled);
   CHECK(a.metrics.path == b.metrics.path);
   CHECK(a.metrics.admin_path == b.metrics.admin_path);
-  CHECK(a.pool.workers == b.pool.workers);
-  CHECK(a.pool.queue_limit == b.pool.queue_limit);
-  CHECK(a.pool.endpoints.front().host == b.pool.endpoints.front().host);
-  CHECK(a.pool.endpoints.front().port == b.pool.endpoints.front().port);
-  CHECK(a.pool.endpoints.front().transport == b.pool.endpoints.front().transport);
-  CHECK(a.pool.endpoints.front().connect_timeout == b.pool.endpoints.front().connect_timeout);
-  CHECK(a.pool.endpoints.front().call_timeout == b.pool.endpoints.front().call_timeout);
-  CHECK(a.pool.health.backoff_initial == b.pool.health.backoff_initial);
-  CHECK(a.pool.health.backoff_max == b.pool.health.backoff_max);
+  CHECK(ap.workers == bp.workers);
+  CHECK(ap.queue_limit == bp.queue_limit);
+  CHECK(ap.endpoints.front().host == bp.endpoints.front().host);
+  CHECK(ap.endpoints.front().port == bp.endpoints.front().port);
+  CHECK(ap.endpoints.front().transport == bp.endpoints.front().transport);
+  CHECK(ap.endpoints.front().connect_timeout == bp.endpoints.front().connect_timeout);
+  CHECK(ap.endpoints.front().call_timeout == bp.endpoints.front().call_timeout);
+  CHECK(ap.health.backoff_initial == bp.health.backoff_initial);
+  CHECK(ap.health.backoff_max == bp.health.backoff_max);
   auto x = shipped.server("compute-server");
   auto y = builtin.server("compute-server");
   CHECK(x.address == y.address);
@@ -179,7 +201,7 @@ TEST_CASE("config: the shipped file states the built-in defaults") {
 }
 
 TEST_CASE("config: extra pool and server groups for a user's own backends") {
-  app_config cfg{{"kv"}, {"kv-server"}};
+  kv_app cfg;
   std::ostringstream err;
   REQUIRE_FALSE(cfg.load(
       {"--config-file=/dev/null", "--kv.port=7001", "--kv.pool-size=2", "--kv-server.threads=3"},
@@ -187,7 +209,7 @@ TEST_CASE("config: extra pool and server groups for a user's own backends") {
   CHECK(cfg.pool("kv").endpoints.front().port == 7001);
   CHECK(cfg.pool("kv").workers == 2);
   CHECK(cfg.server("kv-server").threads == 3);
-  CHECK(cfg.gateway().pool.endpoints.front().port == 9090); // [backend] untouched
+  CHECK(cfg.pool("backend").endpoints.front().port == 9090); // [backend] untouched
   check_rejected(load({"--config-file=/dev/null", "--kv.port=7001"}), "kv.port"); // not declared
 }
 
@@ -214,7 +236,7 @@ TEST_CASE("config: bad command line options are one line and exit code 2") {
 }
 
 TEST_CASE("config: several endpoints share the pool's transport and timeouts") {
-  app_config cfg;
+  shipped_app cfg;
   std::ostringstream err;
   REQUIRE_FALSE(
       cfg.load({"--config-file=/dev/null", "--backend.endpoints=10.0.0.1:9000, backend-2:9001",
@@ -253,12 +275,12 @@ TEST_CASE("config: bad file contents are one line naming the key exit code 2") {
 }
 
 TEST_CASE("config: --help lists every option with its default") {
-  app_config cfg;
+  shipped_app cfg;
   auto help = cfg.help_text("test");
   for (const char* line :
-       {"--http.port=<integer>", "(default: 8080)", "--http.request-timeout=<duration>",
-        "(default: 5s)", "--backend.pool-size=<integer>", "--backend.transport=<string>",
-        "(default: \"framed\")", "--compute-server.threads=<integer>", "(default: 16)"})
+       {"--http.port=<integer>", "default: 8080)", "--http.request-timeout=<duration>",
+        "default: 5s)", "--backend.pool-size=<integer>", "--backend.transport=<string>",
+        "default: \"framed\")", "--compute-server.threads=<integer>", "default: 16)"})
     CHECK_MESSAGE(help.find(line) != std::string::npos, line);
 }
 
@@ -295,7 +317,7 @@ std::string dump(app_config& cfg, std::vector<std::string> args) {
 } // namespace
 
 TEST_CASE("config: the dump loads back to the same text with command line values in it") {
-  app_config first;
+  shipped_app first;
   auto text =
       dump(first, {"--config-file=/dev/null", "--http.port=1234",
                    "--log.access-log=/tmp/a \"quoted\" \\ log", "--compute-server.recv-timeout=60s",
@@ -305,7 +327,7 @@ TEST_CASE("config: the dump loads back to the same text with command line values
   CHECK(entries["http.health-path"] == "\"\"");
   CHECK(entries["scheduler.max-threads"] == "3");
   auto path = write_file(text);
-  app_config second;
+  shipped_app second;
   CHECK(dump(second, {"--config-file=" + path}) == text);
   CHECK(second.gateway().access_log.target == "/tmp/a \"quoted\" \\ log");
   CHECK(second.gateway().http.port == 1234);
@@ -313,7 +335,7 @@ TEST_CASE("config: the dump loads back to the same text with command line values
 }
 
 TEST_CASE("config: the dump covers the extra pool and server groups") {
-  app_config cfg{{"kv"}, {"kv-server"}};
+  kv_app cfg;
   auto entries = ini_entries(dump(cfg, {"--config-file=/dev/null", "--kv.port=7001"}));
   CHECK(entries["kv.port"] == "7001");
   for (const auto& [key, value] : entries) {
@@ -327,7 +349,7 @@ TEST_CASE("config: the dump covers the extra pool and server groups") {
 }
 
 TEST_CASE("config: the shipped file lists every option and --help documents each") {
-  app_config builtin{{"kv"}, {"kv-server"}};
+  kv_app builtin;
   auto dumped = ini_entries(dump(builtin, {"--config-file=/dev/null"}));
   auto shipped = ini_entries(read_text(ACTORGATE_SOURCE_DIR "/config/actorgate.ini"));
   auto help = builtin.help_text("test");
@@ -339,7 +361,7 @@ TEST_CASE("config: the shipped file lists every option and --help documents each
     auto line = help.substr(at, help.find('\n', at) - at);
     CHECK_MESSAGE(std::regex_search(line, std::regex(R"(=<(integer|string|duration|boolean)>)")),
                   line);
-    CHECK_MESSAGE(line.find("(default: ") != std::string::npos, line);
+    CHECK_MESSAGE(line.find("default: ") != std::string::npos, line);
     auto group = key.substr(0, key.find('.'));
     if (group != "kv" && group != "kv-server")
       CHECK_MESSAGE(shipped.count(key) == 1, key << " is missing from config/actorgate.ini");
@@ -351,7 +373,7 @@ TEST_CASE("config: the shipped file lists every option and --help documents each
 }
 
 TEST_CASE("config: health-path and access-log may be empty and are checked") {
-  app_config cfg;
+  shipped_app cfg;
   std::ostringstream err;
   REQUIRE_FALSE(cfg.load({"--config-file=/dev/null", "--http.health-path=", "--log.access-log=",
                           "--log.access-log-format=plain"},
@@ -366,4 +388,75 @@ TEST_CASE("config: health-path and access-log may be empty and are checked") {
   check_rejected(load({"--config-file=/dev/null", "--log.access-log-queue=0"}),
                  "log.access-log-queue");
   check_rejected(load({"--config-file=" + write_file("[log]\naccess-log=stdout\n")}), "line 2");
+}
+
+TEST_CASE("config: the shipped file is the text the option declarations make") {
+  auto want = compute::shipped_config();
+  auto have = read_text(ACTORGATE_SOURCE_DIR "/config/actorgate.ini");
+  if (have != want) {
+    std::ofstream{"actorgate.ini.generated"} << want;
+    FAIL("config/actorgate.ini is out of date with gateway/option_groups.cpp: regenerate it "
+         "with build/apps/actorgate-server --print-shipped-config > config/actorgate.ini");
+  }
+}
+
+TEST_CASE("config: every declared default is a valid value with help") {
+  for (const auto& g : compute::shipped_groups()) {
+    for (const auto& o : g.options) {
+      auto key = g.key(o);
+      CHECK_MESSAGE(!o.help.empty(), key);
+      auto v = caf::config_value::parse(o.fallback);
+      REQUIRE_MESSAGE(v, key << ": " << o.fallback);
+      CHECK_MESSAGE(actorgate::check_value(o, key, *v).empty(), key);
+    }
+  }
+}
+
+TEST_CASE("config: a pool or server group that was not declared is an error, not defaults") {
+  shipped_app cfg;
+  std::ostringstream err;
+  REQUIRE_FALSE(cfg.load({"--config-file=/dev/null"}, "test", err));
+  CHECK_THROWS_AS(cfg.pool("kv"), std::logic_error);
+  CHECK_THROWS_AS(cfg.server("kv-server"), std::logic_error);
+  CHECK_THROWS_AS(cfg.pool("compute-server"), std::logic_error); // a server group, not a pool
+  app_config backend_only{actorgate::backend_groups("kv-server")};
+  REQUIRE_FALSE(backend_only.load({"--config-file=/dev/null"}, "test", err));
+  CHECK_THROWS_AS(backend_only.gateway(), std::logic_error);
+}
+
+TEST_CASE("config: a gateway and a backend of a user's service share one file") {
+  auto path = write_file("[http]\nport=8081\n[log]\naccess-log=\"\"\n"
+                         "[kv]\nport=7001\npool-size=4\n"
+                         "[kv-server]\nport=7001\nthreads=8\n[scheduler]\nmax-threads=2\n");
+  app_config gw{actorgate::gateway_groups({"kv"})};
+  std::ostringstream err;
+  REQUIRE_FALSE(gw.load({"--config-file=" + path}, "kv-gateway", err));
+  CHECK(gw.pool("kv").workers == 4);
+  CHECK(gw.gateway().http.port == 8081);
+  app_config be{actorgate::backend_groups("kv-server")};
+  REQUIRE_FALSE(be.load({"--config-file=" + path}, "kv-backend", err));
+  CHECK(be.server("kv-server").threads == 8);
+  CHECK(err.str().empty());
+  // Each lists only its own groups.
+  CHECK(be.help_text("kv-backend").find("[http]") == std::string::npos);
+  CHECK(be.help_text("kv-backend").find("--kv-server.threads") != std::string::npos);
+  CHECK(gw.help_text("kv-gateway").find("kv-server") == std::string::npos);
+
+  // Another program's group is still checked as the kind its keys make it.
+  auto check = [](const std::string& text, const std::string& key) {
+    app_config gw2{actorgate::gateway_groups({"kv"})};
+    std::ostringstream e;
+    CHECK(gw2.load({"--config-file=" + write_file(text)}, "kv-gateway", e) == 2);
+    CHECK_MESSAGE(e.str().find(key) != std::string::npos, e.str());
+  };
+  check("[kv-server]\nthreads=0\n", "kv-server.threads");        // a server group's range
+  check("[kv-server]\nthreads=8\nbogus=1\n", "kv-server.bogus"); // no kind has these keys
+  check("[other]\nport=\"x\"\n", "other.port");                  // the wrong type
+  app_config be2{actorgate::backend_groups("kv-server")};
+  std::ostringstream e;
+  CHECK(be2.load({"--config-file=" + write_file("[http]\nport=70000\n")}, "kv-backend", e) == 2);
+  CHECK(e.str().find("http.port") != std::string::npos);
+  // On the command line only the program's own keys are taken.
+  CHECK(be2.load({"--config-file=/dev/null", "--http.port=1"}, "kv-backend", e) == 2);
+  std::remove(path.c_str());
 }
