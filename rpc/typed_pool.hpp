@@ -34,6 +34,9 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/make_message.hpp>
 #include <caf/unit.hpp>
+#include <thrift/TApplicationException.h>
+#include <thrift/protocol/TProtocolException.h>
+#include <thrift/transport/TTransportException.h>
 
 #include "actorgate/actors/backend_timer.hpp"
 #include "actorgate/actors/deadline.hpp"
@@ -105,6 +108,12 @@ job make_job(deadline due, F f, std::shared_ptr<backend_timer> timer = nullptr,
           } else {
             return caf::make_message(call_result{std::make_shared<R>(f(client))});
           }
+        } catch (const apache::thrift::transport::TTransportException&) {
+          throw; // the connection's trouble, not a declared exception: the worker's
+        } catch (const apache::thrift::protocol::TProtocolException&) {
+          throw;
+        } catch (const apache::thrift::TApplicationException&) {
+          throw;
         } catch (...) {
           if (mappers)
             for (const auto& m : *mappers)
