@@ -19,7 +19,6 @@ caf::behavior echo_route(caf::event_based_actor* self, compute_pool backend) {
           h.answer(response::error(400, "missing query parameter 'msg'"));
           return;
         }
-        // [idempotent-call]
         backend
             .call(self, req, rpc::idempotent,
                   [msg = *msg](ComputeClient& c) {
@@ -32,7 +31,6 @@ caf::behavior echo_route(caf::event_based_actor* self, compute_pool backend) {
                   h.answer(response::json(200, {{"msg", reply}}));
                 },
                 [h](const caf::error& e) { h.answer(error_response(e)); });
-        // [/idempotent-call]
       },
   };
 }

@@ -1,6 +1,7 @@
-// shop-gateway: the Shop service over HTTP/JSON. Four routes, a struct, a
-// list of them and a declared exception; what is left to write is which
-// route calls which method, and the names of the fields.
+// shop-gateway, rung 4 of the examples ladder: the Shop service over
+// HTTP/JSON. Four routes, a struct, a list of them and a declared exception;
+// what is left to write is which route calls which method, and the names of
+// the fields.
 #include "actorgate/actors/json.hpp"
 #include "actorgate/gateway/gateway.hpp"
 #include "shop/Shop.h"
@@ -9,9 +10,11 @@ using namespace actorgate;
 using shop::ShopClient;
 using shop_pool = rpc::typed_pool<ShopClient>;
 
+// [shop-json]
 namespace shop { // {"id":1,"name":"tea","price_cents":350,"tags":["green"]}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Item, id, name, price_cents, tags)
 } // namespace shop
+// [/shop-json]
 
 namespace {
 

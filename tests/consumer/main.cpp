@@ -18,13 +18,11 @@
 
 using namespace actorgate;
 
-// [hello-route]
 caf::behavior hello_route(caf::event_based_actor*) {
   return {[](handle_atom, const request& req, const reply_handle& h) {
     h.answer(response::text(200, "hello " + req.path_param("name")));
   }};
 }
-// [/hello-route]
 
 int main() {
   // [wiring]

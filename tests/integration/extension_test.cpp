@@ -1,6 +1,8 @@
 // The extension points through the whole pipeline, in-process: a real HTTP
-// server, route actors of our own (hosted on the IO thread and scheduled),
-// path parameters, and a typed pool calling a real backend process.
+// server, route actors of our own (hosted on the IO thread, scheduled, a
+// stateless pool, per-thread replicas), path parameters, and a typed pool
+// calling a real backend process. The examples ladder (examples/, tested in
+// ladder_test.cpp) shows the same points as a user writes them.
 #include <doctest/doctest.h>
 
 #include <csignal>
@@ -18,7 +20,6 @@
 #include "actorgate/actors/errors.hpp"
 #include "actorgate/actors/hosted_actor.hpp"
 #include "actorgate/actors/stateless_pool.hpp"
-#include "actorgate/actors/supervisor.hpp"
 #include "actorgate/http/server.hpp"
 #include "actorgate/rpc/typed_pool.hpp"
 #include "apps/work.hpp"
@@ -33,7 +34,6 @@ using compute::ComputeClient;
 
 namespace {
 
-// [typed-call]
 caf::behavior echo_param_route(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
     std::string msg = req.path_param("msg");
@@ -47,8 +47,6 @@ caf::behavior echo_param_route(caf::event_based_actor* self, rpc::typed_pool<Com
               [h](caf::error& e) { h.answer(error_response(e)); });
   }};
 }
-
-// [/typed-call]
 
 caf::behavior work_route_typed(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
   return {[=](handle_atom, const request& req, const reply_handle& h) {
@@ -69,83 +67,12 @@ caf::behavior show_params_route(caf::event_based_actor*) {
   }};
 }
 
-// [fan-out]
-// Two backend calls at once, joined: the answer waits for both;
-// the first error answers instead (a reply handle answers only once, so the
-// second outcome is simply ignored).
-caf::behavior fan_out_route(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
-  return {[=](handle_atom, const request& req, const reply_handle& h) {
-    struct joined {
-      std::optional<std::string> echo;
-      std::optional<std::int64_t> work;
-    };
-    auto j = std::make_shared<joined>();
-    auto finish = [h, j] {
-      if (j->echo && j->work)
-        h.answer(response::text(200, *j->echo + " " + std::to_string(*j->work)));
-    };
-    auto fail = [h](caf::error& e) { h.answer(error_response(e)); };
-    std::string msg = req.path_param("msg");
-    pool.call(self, req,
-              [msg](ComputeClient& c) {
-                std::string r;
-                c.echo(r, msg);
-                return r;
-              })
-        .then([j, finish](std::string& r) { j->echo = std::move(r), finish(); }, fail);
-    pool.call(self, req, [](ComputeClient& c) { return c.work(100); })
-        .then([j, finish](std::int64_t sum) { j->work = sum, finish(); }, fail);
-  }};
-}
-
-// [/fan-out]
-
-// [sequence]
-// One call after another: the second uses the first's result.
-caf::behavior sequence_route(caf::event_based_actor* self, rpc::typed_pool<ComputeClient> pool) {
-  return {[=](handle_atom, const request& req, const reply_handle& h) {
-    auto fail = [h](caf::error& e) { h.answer(error_response(e)); };
-    std::string msg = req.path_param("msg");
-    pool.call(self, req,
-              [msg](ComputeClient& c) {
-                std::string r;
-                c.echo(r, msg);
-                return r;
-              })
-        .then(
-            [=](std::string& echoed) {
-              auto us = static_cast<std::int32_t>(echoed.size());
-              pool.call(self, req, [us](ComputeClient& c) { return c.work(us); })
-                  .then(
-                      [h](std::int64_t sum) { h.answer(response::text(200, std::to_string(sum))); },
-                      fail);
-            },
-            fail);
-  }};
-}
-// [/sequence]
-
-// [counter]
-// A stateful route actor (state in the actor, no locks) that fails on demand.
-caf::behavior counter_route(caf::event_based_actor*) {
-  auto count = std::make_shared<int>(0);
-  return {[count](handle_atom, const request& req, const reply_handle& h) {
-    if (req.path_param("op") == "boom")
-      throw std::runtime_error("boom");
-    h.answer(response::text(200, std::to_string(++*count)));
-  }};
-}
-
-// [/counter]
-
-// [stateless]
-// CPU work in the gateway: each actor of the pool answers with its own id.
+// Answers with its own actor id: which actor of a pool, or which replica, took it.
 caf::behavior whoami_route(caf::event_based_actor* self) {
   return {[self](handle_atom, const request&, const reply_handle& h) {
     h.answer(response::text(200, std::to_string(self->id())));
   }};
 }
-// [/stateless]
 
 } // namespace
 
@@ -153,9 +80,7 @@ TEST_CASE("a pool of stateless route actors spreads requests over its actors") {
   in_process_server fx;
   auto& sys = fx.sys;
   auto& server = fx.server;
-  // [stateless-spawn]
   auto whoami = spawn_stateless_pool(sys, server.host(), 3, whoami_route);
-  // [/stateless-spawn]
   auto routes = std::make_shared<http::route_table>();
   routes->add(method::get, "/whoami", whoami);
   auto port = server.start(routes);
@@ -168,38 +93,6 @@ TEST_CASE("a pool of stateless route actors spreads requests over its actors") {
   }
   CHECK(ids.size() == 3);
   fx.finish({whoami});
-}
-
-TEST_CASE("a supervised route actor that throws answers 500 and is replaced") {
-  backend_process backend; // unused by these routes; keeps the fixture shape
-  in_process_server fx;
-  auto& sys = fx.sys;
-  auto& server = fx.server;
-  // [supervise]
-  auto counter = spawn_supervised_route(sys, server.host(), "counter", counter_route);
-  // [/supervise]
-  auto other = spawn_hosted(sys, server.host(), show_params_route);
-  auto routes = std::make_shared<http::route_table>();
-  routes->add(method::get, "/count/:op", counter);
-  routes->add(method::get, "/other/:x", other);
-  auto port = server.start(routes);
-
-  http_client c{port};
-  CHECK(c.get("/count/inc").body == "1");
-  CHECK(c.get("/count/inc").body == "2");
-  auto boom = c.get("/count/boom");
-  CHECK(boom.status == 500);
-  CHECK(boom.header("content-type") == "application/json");
-  CHECK(c.get("/other/y").body == "x=y;"); // other routes go on
-  // The next request reaches a fresh actor with fresh state.
-  auto after = c.get("/count/inc");
-  CHECK(after.status == 200);
-  CHECK(after.body == "1");
-  for (int i = 0; i < 3; ++i)
-    CHECK(c.get("/count/boom").status == 500);
-  CHECK(c.get("/count/inc").body == "1");
-
-  fx.finish({counter, other});
 }
 
 TEST_CASE("own route actors with path parameters and a typed pool through the pipeline") {
@@ -218,10 +111,6 @@ TEST_CASE("own route actors with path parameters and a typed pool through the pi
   routes->add(method::get, "/echo/:msg", echo);
   routes->add(method::get, "/work/:us", work);
   routes->add(method::get, "/users/:id/files/*path", show);
-  auto fan = spawn_hosted(sys, server.host(), fan_out_route, pool);
-  auto seq = spawn_hosted(sys, server.host(), sequence_route, pool);
-  routes->add(method::get, "/both/:msg", fan);
-  routes->add(method::get, "/chain/:msg", seq);
   auto port = server.start(routes);
   REQUIRE(port != 0);
 
@@ -236,12 +125,6 @@ TEST_CASE("own route actors with path parameters and a typed pool through the pi
   CHECK(r.status == 200);
   CHECK(r.body == "id=42;path=a/b/c/d;");
   CHECK(c.get("/echo/").status == 404); // a parameter needs a segment
-  r = c.get("/both/hi");
-  CHECK(r.status == 200);
-  CHECK(r.body == "hi " + std::to_string(compute::work_checksum(100)));
-  r = c.get("/chain/abcde");
-  CHECK(r.status == 200);
-  CHECK(r.body == std::to_string(compute::work_checksum(5)));
   auto wrong = c.request("POST", "/echo/x");
   CHECK(wrong.status == 405);
   CHECK(wrong.header("allow") == "GET, HEAD");
@@ -257,11 +140,9 @@ TEST_CASE("own route actors with path parameters and a typed pool through the pi
     auto down = http_get(port, "/echo/x");
     CHECK(down.status == 503);
     CHECK(down.header("content-type") == "application/json");
-    CHECK(http_get(port, "/both/x").status == 503); // both calls fail, one answer
-    CHECK(http_get(port, "/chain/x").status == 503);
   }
 
-  fx.finish({echo, work, show, fan, seq, pool.actor()});
+  fx.finish({echo, work, show, pool.actor()});
 }
 
 TEST_CASE("per-thread route replicas: each IO thread's sessions reach the replica on that thread") {

@@ -1,6 +1,7 @@
-// The example's own service: a key-value store and a text tokenizer (a
-// stand-in for the heavy parsing a real backend would do).
-namespace cpp actorgate.example.kv
+// The own_backend example's service: a key-value store and a text tokenizer
+// (a stand-in for the heavy parsing a real backend would do).
+// [kv-idl]
+namespace cpp kv
 
 exception NotFound {
   1: string key,
@@ -12,3 +13,4 @@ service KeyValue {
   /// Splits text at spaces and punctuation, lower-cased.
   list<string> tokenize(1: string text),
 }
+// [/kv-idl]

@@ -1,6 +1,9 @@
-// kv-backend: the example's own TThreadPoolServer, serving kv.thrift. Same
-// config file and options as compute-backend, under [kv-server].
-#include <algorithm>
+// kv-backend, rung 8 of the examples ladder: a backend of your own, serving
+// kv.thrift on actorgate's hardened TThreadPoolServer, configured by
+// [kv-server] (address, port, threads, timeouts; the keys of
+// [compute-server]). The server gives each client connection a thread of its
+// own, and a gateway's blocking workers hold one connection each: the
+// handler runs on many threads at once, so shared state takes a lock.
 #include <cctype>
 #include <map>
 #include <mutex>
@@ -9,11 +12,11 @@
 #include "kv/KeyValue.h"
 
 using namespace actorgate;
-namespace kv = actorgate::example::kv;
 
 namespace {
 
-// The server runs one thread per connection: the store is shared by them.
+// [kv-handler]
+// The store is shared by the server's threads.
 class store : public kv::KeyValueIf {
 public:
   void get(std::string& out, const std::string& key) override {
@@ -48,12 +51,15 @@ private:
   std::mutex mutex_;
   std::map<std::string, std::string> data_;
 };
+// [/kv-handler]
 
 } // namespace
 
+// [kv-backend-main]
 int main(int argc, char** argv) {
   backend be{argc, argv, "kv-backend", "kv-server"};
   if (auto rc = be.exit_code())
     return *rc;
   return be.serve(std::make_shared<kv::KeyValueProcessor>(std::make_shared<store>()));
 }
+// [/kv-backend-main]
