@@ -4,6 +4,7 @@ find_dependency(Threads)
 find_dependency(Boost 1.74)
 find_dependency(nlohmann_json 3)
 find_dependency(spdlog 1.10)
+find_dependency(pugixml)
 find_dependency(PkgConfig)
 pkg_check_modules(THRIFT REQUIRED IMPORTED_TARGET thrift)
 # CAF 0.17 as packaged by Debian ships no CMake package: the same imported

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 setup=${SETUP:-run}
 packages=(g++ cmake ninja-build pkg-config libcaf-dev libboost-dev libthrift-dev
-          thrift-compiler nlohmann-json3-dev libspdlog-dev
+          thrift-compiler nlohmann-json3-dev libspdlog-dev libpugixml-dev
           libgoogle-perftools-dev)  # tcmalloc for actorgate-server (CMake: ACTORGATE_TCMALLOC)
 case $setup in
   run) CMAKE_ARGS="-DBUILD_TESTING=OFF ${CMAKE_ARGS:-}" ;;
