@@ -63,8 +63,14 @@ struct Everything {
   35: bool flag_default = true,
 } (note = "all types")
 
+// Recursive through a container: JSON and replies can nest it without end.
+struct Tree {
+  1: string label,
+  2: list<Tree> kids,
+}
+
 exception NotFound {
-  1: string what,
+  1: string item,
   2: i64 id,
 } (http.status = "404")
 
@@ -85,4 +91,5 @@ service Everythings extends Base {
   list<common.Point> route(1: Path path, 2: common.Color color),
   map<string, Level> levels(),
   binary blob(1: binary data),
+  Tree tree(1: Tree t),
 }
