@@ -169,6 +169,11 @@ private:
   TProtocol& in_;
 };
 
+struct json_and_field {
+  nlohmann::json value;
+  const field_def* field = nullptr;
+};
+
 reply application_error(reply r, TApplicationException::TApplicationExceptionType type,
                         const std::string& message) {
   r.what = reply::kind::application_error;
@@ -208,29 +213,45 @@ reply read_reply(TProtocol& in, const method_def& m) {
                              m.name + " failed: reply for " + name);
   }
   // The result struct: field 0 is the success value, the others the
-  // declared exceptions.
-  std::vector<field_def> result = m.throws;
-  if (m.returns->kind != type_kind::void_) {
-    field_def success;
-    success.name = "success";
-    success.type = m.returns;
-    result.push_back(std::move(success));
+  // declared exceptions; the generated client looks at success first.
+  bool returns = m.returns->kind != type_kind::void_, got_success = false;
+  json_and_field thrown;
+  {
+    apache::thrift::protocol::TInputRecursionTracker depth(in);
+    decoder d(in);
+    in.readStructBegin(name);
+    for (;;) {
+      TType type = proto::T_STOP;
+      std::int16_t id = 0;
+      in.readFieldBegin(name, type, id);
+      if (type == proto::T_STOP)
+        break;
+      const field_def* t = nullptr;
+      for (const auto& candidate : m.throws)
+        if (candidate.id == id)
+          t = &candidate;
+      if (id == 0 && returns && type == wire_type(*m.returns)) {
+        r.value = d.read(*m.returns);
+        got_success = true;
+      } else if (t && type == proto::T_STRUCT && !thrown.field) {
+        thrown = {d.read(*t->type), t};
+      } else {
+        in.skip(type);
+      }
+      in.readFieldEnd();
+    }
+    in.readStructEnd();
   }
-  auto fields = decoder(in).fields(result);
   finish();
-  if (auto it = fields.find("success"); it != fields.end() && m.returns->kind != type_kind::void_) {
-    r.value = std::move(*it);
+  if (got_success)
+    return r;
+  if (thrown.field) {
+    r.what = reply::kind::exception;
+    r.thrown = thrown.field;
+    r.value = std::move(thrown.value);
     return r;
   }
-  for (const auto& t : m.throws) {
-    if (auto it = fields.find(t.name); it != fields.end()) {
-      r.what = reply::kind::exception;
-      r.thrown = &t;
-      r.value = std::move(*it);
-      return r;
-    }
-  }
-  if (m.returns->kind == type_kind::void_)
+  if (!returns)
     return r;
   return application_error(std::move(r), TApplicationException::MISSING_RESULT,
                            m.name + " failed: unknown result");
