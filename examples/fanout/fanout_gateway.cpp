@@ -57,8 +57,8 @@ int main(int argc, char** argv) {
   gateway gw{argc, argv, "fanout-gateway", {"greet", "shop"}};
   if (auto rc = gw.exit_code())
     return *rc;
-  auto greeter = gw.pool<GreeterClient>(gw.pool_options("greet"));
-  auto shop = gw.pool<ShopClient>(gw.pool_options("shop"));
+  auto greeter = gw.pool<GreeterClient>("greet");
+  auto shop = gw.pool<ShopClient>("shop");
   gw.route(method::get, "/home/:name", gw.per_thread(home_route, greeter, shop));
   return gw.run();
 }

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     return *rc;
   // Each worker holds a connection, and each connection a backend thread:
   // keep [kv] pool-size x gateways <= [kv-server] threads.
-  auto store = gw.pool<KeyValueClient>(gw.pool_options("kv")).map_exception<NotFound>(404);
+  auto store = gw.pool<KeyValueClient>("kv").map_exception<NotFound>(404);
   gw.route(method::put, "/kv/:key", gw.per_thread(put_route, store));
   gw.route(method::get, "/kv/:key/words", gw.per_thread(words_route, store));
   return gw.run();

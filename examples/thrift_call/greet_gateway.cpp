@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   gateway gw{argc, argv, "greet-gateway", {"greet"}}; // [greet]: the pool's options
   if (auto rc = gw.exit_code())
     return *rc;
-  auto greeter = gw.pool<GreeterClient>(gw.pool_options("greet"));
+  auto greeter = gw.pool<GreeterClient>("greet");
   gw.route(method::get, "/greet/:name", gw.per_thread(greet_route, greeter));
   return gw.run();
 }
