@@ -20,6 +20,24 @@ std::string json_quote(std::string_view s) {
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+void json_fields::key(std::string_view k) {
+  text_ += text_.empty() ? '{' : ',';
+  text_ += json_quote(k);
+  text_ += ':';
+}
+
+json_fields& json_fields::add(std::string_view k, std::string_view value) {
+  key(k);
+  text_ += json_quote(value);
+  return *this;
+}
+
+json_fields& json_fields::add(std::string_view k, std::int64_t value) {
+  key(k);
+  text_ += std::to_string(value);
+  return *this;
+}
+
 checked<bool> read_json(const nlohmann::json& obj, std::initializer_list<json_slot> slots) {
   if (!obj.is_object())
     return checked<bool>::fail("expected a JSON object");

@@ -109,6 +109,25 @@ checked<T> json_field(const nlohmann::json& obj, const std::string& name, T fall
   return detail::json_as<T>(*it, name);
 }
 
+/// A flat JSON object written member by member, for a hot route whose
+/// answer has a few string or integer members: no nlohmann::json is built
+/// (measured on /echo: building and dumping {"msg": ...} that way cost 3.4k
+/// instructions per request, 10 % of the gateway's). Keys and values are
+/// escaped as json_quote does.
+///
+///   h.answer(response::json(200, json_fields{}.add("msg", reply)));
+class json_fields {
+public:
+  json_fields& add(std::string_view key, std::string_view value);
+  json_fields& add(std::string_view key, std::int64_t value);
+  /// The object's text, "{}" when nothing was added.
+  std::string str() const { return text_.empty() ? "{}" : text_ + "}"; }
+
+private:
+  void key(std::string_view k);
+  std::string text_;
+};
+
 /// One member read_json fills: its name, where it goes, whether it must be
 /// there. The target's type is any json_field reads.
 class json_slot {

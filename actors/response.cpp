@@ -14,6 +14,10 @@ response response::json(unsigned status, const nlohmann::json& body) {
   return raw_json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+response response::json(unsigned status, const json_fields& fields) {
+  return raw_json(status, fields.str());
+}
+
 response response::raw_json(unsigned status, std::string text) {
   return response{status, "application/json", std::move(text), {}};
 }

@@ -17,6 +17,8 @@
 
 namespace actorgate {
 
+class json_fields; // actors/json.hpp
+
 struct response {
   unsigned status = 200;
   std::string content_type = "text/plain; charset=utf-8";
@@ -32,6 +34,8 @@ struct response {
   /// json(status, nlohmann::json(...)) or raw_json(status, text).
   static response json(unsigned status, const char*) = delete;
   static response json(unsigned status, const std::string&) = delete;
+  /// A flat object written without nlohmann::json, for hot routes.
+  static response json(unsigned status, const json_fields& fields);
   /// `text` that already is JSON, sent as application/json unchanged.
   static response raw_json(unsigned status, std::string text);
   /// A JSON error body: {"error":"<message>","status":<status>}.

@@ -28,7 +28,7 @@ caf::behavior echo_route(caf::event_based_actor* self, compute_pool backend) {
                   })
             .then(
                 [h](const std::string& reply) {
-                  h.answer(response::json(200, {{"msg", reply}}));
+                  h.answer(response::json(200, json_fields{}.add("msg", reply)));
                 },
                 [h](const caf::error& e) { h.answer(error_response(e)); });
       },
@@ -60,7 +60,7 @@ caf::behavior work_route(caf::event_based_actor* self, compute_pool backend) {
             .call(self, req, rpc::idempotent, [cpu_us](ComputeClient& c) { return c.work(cpu_us); })
             .then(
                 [h](std::int64_t checksum) {
-                  h.answer(response::json(200, {{"checksum", checksum}}));
+                  h.answer(response::json(200, json_fields{}.add("checksum", checksum)));
                 },
                 [h](const caf::error& e) { h.answer(error_response(e)); });
       },

@@ -98,3 +98,11 @@ TEST_CASE("response::json takes nlohmann::json and an HTTP error keeps its statu
   CHECK(e.status == 404);
   CHECK(e.body == R"x({"error":"NotFound(key=k)","status":404})x");
 }
+
+TEST_CASE("json_fields writes a flat object with escaped keys and values") {
+  CHECK(json_fields{}.str() == "{}");
+  auto r = response::json(200, json_fields{}.add("msg", "a\"b\xff").add("n", std::int64_t{-7}));
+  CHECK(r.content_type == "application/json");
+  CHECK(r.body == "{\"msg\":\"a\\\"b\xEF\xBF\xBD\",\"n\":-7}");
+  CHECK(nlohmann::json::parse(r.body)["n"] == -7);
+}
