@@ -279,9 +279,12 @@ void session::check_head() {
     ++header_lines_;
     line_start_ = i + 1;
   }
-  if (auto status =
-          check_line(raw.substr(line_start_, limit - line_start_), end != std::string_view::npos))
-    return reject_head(status);
+  // The line being read, unless the header ended with the CRLF of a line
+  // already checked: its empty line came in a read of its own.
+  if (line_start_ <= limit)
+    if (auto status =
+            check_line(raw.substr(line_start_, limit - line_start_), end != std::string_view::npos))
+      return reject_head(status);
   if (end == std::string_view::npos) {
     if (raw.size() > opts_.max_header_bytes)
       return reject_head(431);

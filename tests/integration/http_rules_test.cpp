@@ -2,6 +2,8 @@
 // hostile request a normal one on a fresh connection must still succeed.
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -115,6 +117,31 @@ TEST_CASE("a long target gets 414 and a long header line or too many fields get 
   // 10 fields pass, 11 do not.
   CHECK(starts_with(raw_exchange(gateway.port, fields + "\r\n", 3s), "HTTP/1.1 200 "));
   check(fields + "X-last: v\r\n\r\n", "431");
+}
+
+TEST_CASE("the empty line that ends a header may come in a read of its own") {
+  backend_process backend;
+  gateway_process gateway{backend.port,
+                          {"--http.max-header-field-bytes=200", "--http.max-headers=3"}};
+  auto in_two_reads = [&](const std::string& head, const std::string& rest) {
+    raw_connection conn{gateway.port};
+    conn.send(head);
+    // Long enough for the gateway to read and scan the first part alone.
+    std::this_thread::sleep_for(100ms);
+    conn.send(rest);
+    return conn.read_all(3s);
+  };
+  // Neither the empty line nor the body after it is one more header field:
+  // as many fields as allowed pass, and a body longer than a field line is
+  // read as a body (POST /ping: read in full, then refused).
+  CHECK(starts_with(in_two_reads("GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-A: "
+                                 "a\r\n",
+                                 "\r\n"),
+                    "HTTP/1.1 200 "));
+  CHECK(starts_with(in_two_reads("POST /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                 "Content-Length: 300\r\n",
+                                 "\r\n" + std::string(300, 'a')),
+                    "HTTP/1.1 405 "));
 }
 
 TEST_CASE("a chunk header or trailer that never ends gets 400, not an ever-growing buffer") {
