@@ -15,6 +15,7 @@
 #include <caf/scheduler/abstract_coordinator.hpp>
 
 #include "actorgate/http/session.hpp"
+#include "actorgate/http/session_registry.hpp"
 
 namespace actorgate::http {
 
@@ -71,7 +72,7 @@ private:
 
 // A session stays on the IO thread that accepted it, so its handlers are
 // serialized without a strand and the executor type is concrete (no
-// any_io_executor dispatch on every operation).
+// call through a type-erased any_io_executor on every operation).
 struct server::impl {
   server_options opts;
   std::shared_ptr<const route_table> routes;

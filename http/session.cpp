@@ -1,3 +1,10 @@
+// Longer than 450 lines on purpose: what is left here is the session's state
+// machine (reading, routing, awaiting the answer, writing, lingering, the
+// watchdog), whose handlers hand over to one another through the members in
+// session.hpp; split by phase, one connection's life would read across files.
+// What needs none of that state lives apart: the header pre-scan
+// (header_scan.cpp), the set of open sessions (session_registry.cpp), the
+// wire format (serialize.cpp) and the request target (target.cpp).
 #include "actorgate/http/session.hpp"
 
 #include <sys/socket.h>
@@ -18,54 +25,12 @@
 #include "actorgate/actors/reply_handle.hpp"
 #include "actorgate/http/request_id.hpp"
 #include "actorgate/http/serialize.hpp"
+#include "actorgate/http/session_registry.hpp"
 #include "actorgate/http/target.hpp"
 
 namespace actorgate::http {
 
 namespace bhttp = beast::http;
-
-// ---- registry ---------------------------------------------------------------
-
-void session_registry::add(const std::shared_ptr<session>& s) {
-  std::lock_guard<std::mutex> g{mutex_};
-  live_.emplace(s.get(), s);
-}
-
-void session_registry::remove(session* s) {
-  std::lock_guard<std::mutex> g{mutex_};
-  live_.erase(s);
-}
-
-std::size_t session_registry::size() const {
-  std::lock_guard<std::mutex> g{mutex_};
-  return live_.size();
-}
-
-void session_registry::post_reply(const std::weak_ptr<session>& to, std::uint64_t seq, response r) {
-  std::shared_lock<std::shared_mutex> g{post_mutex_};
-  if (closed_)
-    return;
-  if (auto s = to.lock())
-    s->post_reply(seq, std::move(r));
-}
-
-void session_registry::close() {
-  std::unique_lock<std::shared_mutex> g{post_mutex_};
-  closed_ = true;
-}
-
-void session_registry::drain_all() {
-  draining_.store(true, std::memory_order_release);
-  std::vector<std::shared_ptr<session>> all;
-  {
-    std::lock_guard<std::mutex> g{mutex_};
-    for (auto& [_, weak] : live_)
-      if (auto s = weak.lock())
-        all.push_back(std::move(s));
-  }
-  for (auto& s : all)
-    s->drain();
-}
 
 // ---- reply sink ---------------------------------------------------------------
 
@@ -139,6 +104,10 @@ response parse_error_response(const beast::error_code& ec, std::string_view head
   return response::error(400, "malformed request: " + ec.message());
 }
 
+header_limits header_limits_of(const server_options& o) {
+  return {o.max_header_bytes, o.max_uri_bytes, o.max_header_field_bytes, o.max_headers};
+}
+
 std::string peer_text(const socket_type& sock) {
   beast::error_code ec;
   auto ep = sock.remote_endpoint(ec);
@@ -197,9 +166,9 @@ void session::drain() {
 void session::post_reply(std::uint64_t seq, response r) {
   // From an actor hosted on this session's IO thread the answer is written
   // at once; from any other thread it is posted. It may run inside
-  // dispatch(): a message to an actor that is gone is dropped inside
-  // anon_send, and its reply handle answers 500 there. So dispatch() must
-  // end with the send and touch nothing after it.
+  // route_request(): a message to an actor that is gone is dropped inside
+  // anon_send, and its reply handle answers 500 there. So route_request()
+  // must end with the send and touch nothing after it.
   net::dispatch(socket_.get_executor(),
                 [self = shared_from_this(), seq, r = std::move(r)]() mutable {
                   self->on_reply(seq, std::move(r));
@@ -239,65 +208,25 @@ void session::do_read_head() {
   request_id_.clear();
   backend_time_.reset();
   set_io_deadline(started_, opts_.read_timeout);
-  head_scanned_ = 0;
-  line_start_ = 0;
-  header_lines_ = 0;
+  head_progress_ = {};
   check_head();
 }
 
-// The header block is collected and checked as raw bytes before Beast parses
-// it: Beast silently unfolds obs-fold, which RFC 9112 requires a server to
-// reject (or replace) because proxies disagree on it.
+// The header is collected and checked as raw bytes (http/header_scan.hpp)
+// before Beast parses it.
 void session::check_head() {
   auto data = buffer_.cdata();
-  std::string_view raw(static_cast<const char*>(data.data()), data.size());
-  // RFC 9112 2.2: empty lines before a request line are ignored (some
-  // clients send a CRLF after a body).
-  if (head_scanned_ == 0 && raw.size() >= 2 && raw.substr(0, 2) == "\r\n") {
-    buffer_.consume(2);
-    return check_head();
-  }
-  auto from = head_scanned_ > 3 ? head_scanned_ - 3 : 0;
-  auto end = raw.find("\r\n\r\n", from);
-  // A bare LF or CR or a NUL would otherwise leave us waiting for a CRLFCRLF
-  // that never comes: refuse it as soon as it arrives.
-  auto limit = end == std::string_view::npos ? raw.size() : end;
-  for (auto i = from; i < limit; ++i) {
-    char c = raw[i];
-    bool bad = c == '\0' || (c == '\n' && (i == 0 || raw[i - 1] != '\r')) ||
-               (c == '\r' && i + 1 < raw.size() && raw[i + 1] != '\n');
-    if (bad)
-      return refuse(400, "bare CR, LF or NUL in the request header");
-  }
-  // Line limits, each line once: the request target (414), one header field
-  // and the number of fields (431).
-  for (auto i = std::max(head_scanned_, line_start_); i < limit; ++i) {
-    if (raw[i] != '\n')
-      continue;
-    if (auto status = check_line(raw.substr(line_start_, i - 1 - line_start_), true))
-      return reject_head(status);
-    ++header_lines_;
-    line_start_ = i + 1;
-  }
-  // The line being read, unless the header ended with the CRLF of a line
-  // already checked: its empty line came in a read of its own.
-  if (line_start_ <= limit)
-    if (auto status =
-            check_line(raw.substr(line_start_, limit - line_start_), end != std::string_view::npos))
-      return reject_head(status);
-  if (end == std::string_view::npos) {
-    if (raw.size() > opts_.max_header_bytes)
-      return reject_head(431);
-    head_scanned_ = raw.size();
+  auto scan = scan_header(std::string_view(static_cast<const char*>(data.data()), data.size()),
+                          head_progress_, header_limits_of(opts_));
+  buffer_.consume(scan.skipped);
+  if (scan.verdict == header_verdict::incomplete) {
+    head_progress_ = scan.progress;
     socket_.async_read_some(buffer_.prepare(4096),
                             beast::bind_front_handler(&session::on_head_bytes, shared_from_this()));
     return;
   }
-  auto head = raw.substr(0, end + 2);
-  for (auto pos = head.find("\r\n"); pos != std::string_view::npos;
-       pos = head.find("\r\n", pos + 2))
-    if (pos + 2 < head.size() && (head[pos + 2] == ' ' || head[pos + 2] == '\t'))
-      return refuse(400, "obsolete line folding in a header field");
+  if (scan.verdict != header_verdict::complete)
+    return refuse(header_status(scan.verdict), header_reason(scan.verdict));
   // The whole header is in the buffer: parse it here, without another
   // asynchronous round trip.
   beast::error_code ec;
@@ -305,33 +234,6 @@ void session::check_head() {
   if (!ec && !parser_->is_header_done())
     ec = bhttp::error::partial_message;
   on_header(ec, 0);
-}
-
-unsigned session::check_line(std::string_view line, bool complete) const {
-  if (header_lines_ == 0) {
-    // "METHOD SP target SP HTTP/x.y": the target is what lies between the
-    // first and the last space; until the line is complete, all after the
-    // first space may be target.
-    auto first = line.find(' ');
-    if (first == std::string_view::npos)
-      return line.size() > 32 ? 400 : 0; // no method is that long
-    auto last = complete ? line.rfind(' ') : line.size();
-    auto target = last > first ? last - first - 1 : 0;
-    return target > opts_.max_uri_bytes ? 414 : 0;
-  }
-  if (line.size() > opts_.max_header_field_bytes)
-    return 431;
-  // The line being counted is a field if complete and not the empty line
-  // that ends the header.
-  if (complete && !line.empty() && header_lines_ > opts_.max_headers)
-    return 431;
-  return 0;
-}
-
-void session::reject_head(unsigned status) {
-  refuse(status, status == 414   ? "request target too long"
-                 : status == 431 ? "request header fields too large"
-                                 : "malformed request line");
 }
 
 void session::refuse(unsigned status, std::string_view why) {
@@ -367,7 +269,7 @@ void session::on_header(beast::error_code ec, std::size_t) {
   if (msg.count(bhttp::field::transfer_encoding) > 0 && !parser_->chunked())
     return reject(400, "Transfer-Encoding must end with chunked");
   if (parser_->is_done())
-    return dispatch();
+    return route_request();
   auto expect = msg[bhttp::field::expect];
   if (msg.version() >= 11 && beast::iequals(expect, "100-continue")) {
     static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -400,10 +302,10 @@ void session::on_read(beast::error_code ec, std::size_t) {
     return do_write(parse_error_response(
         ec, std::string_view(static_cast<const char*>(data.data()), data.size())));
   }
-  dispatch();
+  route_request();
 }
 
-void session::dispatch() {
+void session::route_request() {
   auto& msg = parser_->get();
   keep_alive_ = msg.keep_alive();
   close_after_write_ = false;
@@ -530,7 +432,7 @@ void session::abandon() {
 // An operation that completed in the same round as the watchdog's timeout,
 // whose handler ran first and closed the socket: it counts as aborted, so
 // that nothing goes on with a connection the client saw cut (a request
-// dispatched, a 400 written to a closed socket). Beast's basic_stream turns
+// sent to its route, a 400 written to a closed socket). Beast's basic_stream turns
 // such a late success into error::timeout the same way.
 bool session::settled(beast::error_code& ec) const {
   if (!ec && !socket_.is_open())

@@ -18,11 +18,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
-#include <unordered_map>
 
 #include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/io_context.hpp>
@@ -35,6 +32,7 @@
 #include "actorgate/actors/backend_timer.hpp"
 #include "actorgate/actors/response.hpp"
 #include "actorgate/http/exchange.hpp"
+#include "actorgate/http/header_scan.hpp"
 #include "actorgate/http/route_table.hpp"
 #include "actorgate/http/server_options.hpp"
 
@@ -48,34 +46,7 @@ using socket_type = net::basic_stream_socket<net::ip::tcp, executor>;
 using timer_type = net::basic_waitable_timer<std::chrono::steady_clock,
                                              net::wait_traits<std::chrono::steady_clock>, executor>;
 
-class session;
-
-/// Every open session, so that shutdown can reach them.
-class session_registry {
-public:
-  void add(const std::shared_ptr<session>& s);
-  void remove(session* s);
-  std::size_t size() const;
-  /// Asks every session to finish its current request and close.
-  void drain_all();
-  bool draining() const { return draining_.load(std::memory_order_acquire); }
-
-  /// Posts a reply to its session unless the server closed: after close()
-  /// the IO threads are gone, and neither a post into their io_contexts nor
-  /// a session's last reference may be taken from another thread.
-  void post_reply(const std::weak_ptr<session>& to, std::uint64_t seq, response r);
-  void close();
-
-private:
-  // Posters hold post_mutex_ shared, close() takes it exclusively. Separate
-  // from mutex_: a poster may drop a session's last reference, and
-  // ~session takes mutex_ to unregister.
-  std::shared_mutex post_mutex_;
-  bool closed_ = false; // guarded by post_mutex_
-  mutable std::mutex mutex_;
-  std::unordered_map<session*, std::weak_ptr<session>> live_;
-  std::atomic<bool> draining_{false};
-};
+class session_registry; // http/session_registry.hpp
 
 class session : public std::enable_shared_from_this<session> {
 public:
@@ -103,16 +74,15 @@ private:
   void on_first_bytes(beast::error_code ec, std::size_t n);
   void do_read_head();
   void check_head();
-  /// The status for a request line or header line that breaks a limit, or 0.
-  unsigned check_line(std::string_view line, bool complete) const;
-  void reject_head(unsigned status);
   /// Answers `status` and closes the connection after the answer.
   void refuse(unsigned status, std::string_view why);
   void on_head_bytes(beast::error_code ec, std::size_t n);
   void on_header(beast::error_code ec, std::size_t n);
   void do_read_body();
   void on_read(beast::error_code ec, std::size_t n);
-  void dispatch();
+  /// Hands the parsed request to its route's actor, or answers it (400, 404,
+  /// 405, 501) when no route takes it.
+  void route_request();
   /// The current phase must end within `timeout` from `now`.
   void set_io_deadline(std::chrono::steady_clock::time_point now,
                        std::chrono::steady_clock::duration timeout);
@@ -162,14 +132,12 @@ private:
   bool draining_ = false;
   bool awaiting_first_byte_ = false;
   std::size_t lingered_ = 0;
-  std::size_t head_scanned_ = 0; // bytes of the buffer searched for the header's end
-  std::size_t line_start_ = 0;   // of the header line being read
-  std::size_t header_lines_ = 0; // complete lines, the request line included
+  header_scan_progress head_progress_; // of the header being read
   // For the observers: the request being answered.
   std::chrono::steady_clock::time_point started_{};
   std::string_view route_; // points into *routes_
   unsigned status_ = 0;
-  // Set once per request (by dispatch, or by do_write for an answer the
+  // Set once per request (by route_request, or by do_write for an answer the
   // session gives itself); the capacity is reused across requests.
   std::string request_id_;
   std::string client_;                          // the peer's address, only if there are observers

@@ -10,7 +10,7 @@
 #   BUILD_DIR     build folder              (default: build-fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-read -r -a targets <<<"${FUZZ_TARGETS:-http_request_fuzz route_target_fuzz}"
+read -r -a targets <<<"${FUZZ_TARGETS:-http_request_fuzz route_target_fuzz header_scan_fuzz}"
 seconds=${FUZZ_SECONDS:-60}
 export BUILD_DIR=${BUILD_DIR:-build-fuzz} BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
 export CC=${FUZZ_CC:-clang} CXX=${FUZZ_CXX:-clang++}

@@ -85,7 +85,7 @@ private:
   completions& c_;
 };
 
-// Mirrors session::dispatch for "GET /ping" as wrk sends it.
+// Mirrors session::route_request for "GET /ping" as wrk sends it.
 void send_one(const caf::actor& route, completions& c) {
   request req;
   req.method = method::get;
