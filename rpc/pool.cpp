@@ -1,7 +1,9 @@
+// pool: the pool actor, taking callers' calls and scheduling them on the
+// workers; what comes back is pool_outcome.cpp's.
 #include "actorgate/rpc/pool.hpp"
 
 #include <algorithm>
-#include <iostream>
+#include <random>
 #include <stdexcept>
 
 #include <caf/blocking_actor.hpp>
@@ -9,6 +11,7 @@
 #include <caf/spawn_options.hpp>
 
 #include "actorgate/actors/errors.hpp"
+#include "actorgate/rpc/pool_steps.hpp"
 #include "actorgate/rpc/worker.hpp"
 
 namespace actorgate::rpc {
@@ -27,23 +30,12 @@ const char* to_string(balance_kind b) {
   return b == balance_kind::round_robin ? "round-robin" : "least-outstanding";
 }
 
+namespace detail {
+
 namespace {
 
-using probe_atom = caf::atom_constant<caf::atom("ag_probe")>;
 using nudge_atom = caf::atom_constant<caf::atom("ag_nudge")>;
-using pending = pool_state::pending;
 using std::chrono::milliseconds;
-
-constexpr auto relaxed = std::memory_order_relaxed;
-constexpr double max_retry_tokens = 100;
-
-endpoint_state state_of(const pool_state& st, std::size_t ep) {
-  return st.stats->endpoints[ep]->state.load(relaxed);
-}
-
-void set_state(pool_state& st, std::size_t ep, endpoint_state s) {
-  st.stats->endpoints[ep]->state.store(s, relaxed);
-}
 
 std::size_t outstanding(const pool_state& st, std::size_t ep) {
   return st.stats->endpoints[ep]->outstanding.load(relaxed);
@@ -52,16 +44,7 @@ std::size_t outstanding(const pool_state& st, std::size_t ep) {
 void publish(pool_state& st) {
   st.stats->busy.store(st.workers.size() - st.idle.size(), relaxed);
   st.stats->queued.store(st.queue.size() + st.ready->size(), relaxed);
-  st.stats->circuit_open.store(!st.stats->ready(), relaxed);
-}
-
-// Answers a call that will not run (again); probes have no promise.
-void fail(pool_state& st, pending& p, caf::error e) {
-  if (p.probe)
-    return;
-  st.stats->calls.fetch_add(1, relaxed);
-  st.stats->count_error(static_cast<backend_errc>(e.code()));
-  p.promise.deliver(std::move(e));
+  st.stats->circuit_open.store(st.health.circuit_open(), relaxed);
 }
 
 // The endpoint for the next call: a healthy one, the least busy (or the next
@@ -69,11 +52,11 @@ void fail(pool_state& st, pending& p, caf::error e) {
 std::optional<std::size_t> pick(pool_state& st, const pending& p) {
   if (p.only)
     return p.only;
-  auto n = st.endpoints.size();
+  auto n = st.health.size();
   std::optional<std::size_t> best, fallback;
   for (std::size_t k = 0; k < n; ++k) {
     auto i = (st.next + k) % n;
-    if (state_of(st, i) != endpoint_state::healthy)
+    if (st.health.state(i) != endpoint_state::healthy)
       continue;
     if (p.avoid && *p.avoid == i) {
       fallback = i;
@@ -89,8 +72,6 @@ std::optional<std::size_t> pick(pool_state& st, const pending& p) {
     st.next = (*best + 1) % n;
   return best;
 }
-
-void eject(pool_actor* self, std::size_t ep);
 
 // Answers a call whose deadline passed before a worker took it. A probe that
 // waited that long behind busy workers is tried again later: its endpoint
@@ -137,47 +118,6 @@ std::optional<attempt> start(pool_actor* self, pending p) {
   attempt a{std::move(p.work), *ep, ticket};
   st.calls[ticket] = std::move(p);
   return a;
-}
-
-// Marks worker `w` idle: at the back of the idle list, which is taken from
-// first, or at the front if it is the last resort.
-void park(pool_state& st, std::size_t w, bool last_resort) {
-  st.busy_since[w] = {};
-  if (last_resort)
-    st.idle.insert(st.idle.begin(), w);
-  else
-    st.idle.push_back(w);
-}
-
-// Gives worker `w`, which has nothing to do, the next started call or the
-// next queued one, or marks it idle. Idle workers are taken from the back;
-// `last_resort` puts `w` at the front, for a worker whose connection just
-// failed while others may hold good ones.
-void next_for(pool_actor* self, std::size_t w, bool last_resort) {
-  auto& st = self->state;
-  auto a = st.ready->pop();
-  while (!a && !st.queue.empty()) {
-    auto p = std::move(st.queue.front());
-    st.queue.pop_front();
-    a = start(self, std::move(p));
-  }
-  if (a) {
-    st.stats->wakeups.fetch_add(1, relaxed);
-    st.busy_since[w] = clock::now();
-    st.bells[w]->ring(std::move(*a));
-    return;
-  }
-  park(st, w, last_resort);
-}
-
-// Ends the pool's record of a started call: gives back its ticket and its
-// place on the endpoint, and returns the call.
-pending take_call(pool_state& st, std::size_t ticket, std::size_t endpoint) {
-  auto p = std::move(*st.calls[ticket]);
-  st.calls[ticket].reset();
-  st.free_tickets.push_back(ticket);
-  st.stats->endpoints[endpoint]->outstanding.fetch_sub(1, relaxed);
-  return p;
 }
 
 // Answers a started call that no worker has taken and that is no longer
@@ -275,6 +215,65 @@ void arm_nudge(pool_actor* self) {
   self->delayed_send(self, after, nudge_atom::value);
 }
 
+void on_nudge(pool_actor* self) {
+  self->state.nudge_armed = false;
+  rebalance(self);
+}
+
+} // namespace
+
+// ---- the steps pool_outcome.cpp uses too (pool_steps.hpp) -----------------------
+
+// Answers a call that will not run (again); probes have no promise.
+void fail(pool_state& st, pending& p, caf::error e) {
+  if (p.probe)
+    return;
+  st.stats->calls.fetch_add(1, relaxed);
+  st.stats->count_error(static_cast<backend_errc>(e.code()));
+  p.promise.deliver(std::move(e));
+}
+
+// Marks worker `w` idle: at the back of the idle list, which is taken from
+// first, or at the front if it is the last resort.
+void park(pool_state& st, std::size_t w, bool last_resort) {
+  st.busy_since[w] = {};
+  if (last_resort)
+    st.idle.insert(st.idle.begin(), w);
+  else
+    st.idle.push_back(w);
+}
+
+// Gives worker `w`, which has nothing to do, the next started call or the
+// next queued one, or marks it idle. Idle workers are taken from the back;
+// `last_resort` puts `w` at the front, for a worker whose connection just
+// failed while others may hold good ones.
+void next_for(pool_actor* self, std::size_t w, bool last_resort) {
+  auto& st = self->state;
+  auto a = st.ready->pop();
+  while (!a && !st.queue.empty()) {
+    auto p = std::move(st.queue.front());
+    st.queue.pop_front();
+    a = start(self, std::move(p));
+  }
+  if (a) {
+    st.stats->wakeups.fetch_add(1, relaxed);
+    st.busy_since[w] = clock::now();
+    st.bells[w]->ring(std::move(*a));
+    return;
+  }
+  park(st, w, last_resort);
+}
+
+// Ends the pool's record of a started call: gives back its ticket and its
+// place on the endpoint, and returns the call.
+pending take_call(pool_state& st, std::size_t ticket, std::size_t endpoint) {
+  auto p = std::move(*st.calls[ticket]);
+  st.calls[ticket].reset();
+  st.free_tickets.push_back(ticket);
+  st.stats->endpoints[endpoint]->outstanding.fetch_sub(1, relaxed);
+  return p;
+}
+
 // Balances the workers against the calls that wait: after a new call, a
 // worker's news, or a nudge.
 void rebalance(pool_actor* self) {
@@ -285,175 +284,16 @@ void rebalance(pool_actor* self) {
   publish(self->state);
 }
 
-void on_nudge(pool_actor* self) {
-  self->state.nudge_armed = false;
-  rebalance(self);
-}
-
-// Runs `p` now if a worker is idle and the busy ones would not soon take it,
-// else queues it (first in line if `urgent`: retries and probes).
-void submit(pool_actor* self, pending p, bool urgent) {
+// Queues `p` (first in line if `urgent`: retries and probes) and lets
+// rebalance() decide whether a sleeping worker takes it now or a busy one
+// soon.
+void enqueue(pool_actor* self, pending p, bool urgent) {
   auto& st = self->state;
   if (urgent)
     st.queue.push_front(std::move(p));
   else
     st.queue.push_back(std::move(p));
   rebalance(self);
-}
-
-void eject(pool_actor* self, std::size_t ep) {
-  auto& st = self->state;
-  auto& e = st.endpoints[ep];
-  set_state(st, ep, endpoint_state::ejected);
-  e.failures = 0;
-  e.backoff = e.backoff.count() == 0 ? st.opts.health.backoff_initial
-                                     : std::min(e.backoff * 2, st.opts.health.backoff_max);
-  // Jitter: gateways (and pools) that saw a backend fail together do not
-  // all come back to it in the same millisecond.
-  std::uniform_int_distribution<long> spread(e.backoff.count() / 2, e.backoff.count());
-  self->delayed_send(self, milliseconds(spread(st.rng)), probe_atom::value, ep);
-}
-
-bool counts_as_failure(backend_errc e, const outcome& o) {
-  return e == backend_errc::unavailable || e == backend_errc::transport ||
-         (e == backend_errc::timeout && o.call_timeout_hit);
-}
-
-// A retry must not run a call twice unless it may: only calls that never
-// left, or idempotent ones.
-bool may_retry(backend_errc e, const outcome& o) {
-  if (e == backend_errc::unavailable)
-    return true;
-  return o.work.idempotent && (e == backend_errc::transport || e == backend_errc::exhausted ||
-                               (e == backend_errc::timeout && o.call_timeout_hit));
-}
-
-void on_done(pool_actor* self, outcome& o) {
-  auto& st = self->state;
-  auto w = o.worker;
-  if (w >= st.workers.size())
-    return;
-  if (o.took_next) // about when it began the next call
-    st.busy_since[w] = o.started + o.took;
-  if (o.ticket >= st.calls.size() || !st.calls[o.ticket]) {
-    if (!o.took_next) // not a call of ours; the worker is free all the same
-      next_for(self, w, false);
-    return;
-  }
-  auto p = take_call(st, o.ticket, o.endpoint);
-  // The pace of calls that ran: a failure may have ended early (a refused
-  // connect, a deadline) or late (a timeout), and says nothing of the next.
-  if (!p.probe && !o.error)
-    st.service = st.service.count() == 0 ? o.took : st.service + (o.took - st.service) / 8;
-  p.work = std::move(o.work);
-  bool probe = p.probe;
-  auto ep = o.endpoint;
-  auto& e = st.endpoints[ep];
-  auto& es = *st.stats->endpoints[ep];
-  // Dropped unrun: the endpoint never saw it, the connection is as it was.
-  bool unrun = is_error(o.error, backend_errc::abandoned);
-  if (!probe && !unrun)
-    es.calls.fetch_add(1, relaxed);
-
-  if (!o.error) {
-    e.failures = 0;
-    e.backoff = milliseconds{0};
-    e.last_success = o.started + o.took;
-    set_state(st, ep, endpoint_state::healthy);
-    if (!probe) {
-      st.stats->calls.fetch_add(1, relaxed);
-      p.promise.deliver(std::move(o.result));
-    }
-  } else {
-    auto code = static_cast<backend_errc>(o.error.code());
-    // TThreadPoolServer serves one connection per thread: a connection it
-    // accepted beyond its threads waits, silently, while the others answer.
-    if (code == backend_errc::timeout && o.fresh && e.last_success > o.started) {
-      code = backend_errc::exhausted;
-      o.error = make_error(code, "no answer on a new connection while others answered");
-      auto now = clock::now();
-      if (now - e.last_exhaustion_log > std::chrono::seconds(5)) {
-        e.last_exhaustion_log = now;
-        std::cerr << "actorgate: pool '" << st.stats->name << "': backend " << es.address
-                  << " accepted a connection but never served it while its other connections "
-                     "answered: all its threads are taken (keep pool-size x gateways <= the "
-                     "backend's threads)\n";
-      }
-    }
-    if (counts_as_failure(code, o)) {
-      es.failures.fetch_add(1, relaxed);
-      auto state = state_of(st, ep);
-      if (probe || state == endpoint_state::probing ||
-          (state == endpoint_state::healthy && ++e.failures >= st.opts.health.eject_after))
-        eject(self, ep);
-    } else if (probe) {
-      // It never connected (its deadline passed while it waited): try later.
-      eject(self, ep);
-    }
-    if (!probe && may_retry(code, o) && p.attempts < st.opts.retry.max_retries &&
-        !p.work.due.expired() && st.retry_tokens >= 1) {
-      st.retry_tokens -= 1;
-      st.stats->retries.fetch_add(1, relaxed);
-      ++p.attempts;
-      p.avoid = ep;
-      if (!o.took_next)
-        park(st, w, true); // another worker, if one is idle
-      submit(self, std::move(p), true);
-      return;
-    }
-    fail(st, p, std::move(o.error));
-    if (!o.took_next) {
-      if (unrun) {
-        next_for(self, w, false);
-      } else if (st.idle.empty()) {
-        next_for(self, w, true);
-      } else { // the others, whose connections may be good, go first
-        park(st, w, true);
-      }
-    }
-    rebalance(self);
-    return;
-  }
-  if (!o.took_next)
-    next_for(self, w, false);
-  rebalance(self);
-}
-
-void on_probe(pool_actor* self, std::size_t ep) {
-  auto& st = self->state;
-  if (ep >= st.endpoints.size() || state_of(st, ep) != endpoint_state::ejected)
-    return;
-  set_state(st, ep, endpoint_state::probing);
-  pending p;
-  // Room to wait behind busy workers, then the connect itself.
-  p.work.due = deadline::after(st.opts.endpoints[ep].connect_timeout + st.opts.health.backoff_max);
-  p.only = ep;
-  p.probe = true;
-  submit(self, std::move(p), true);
-}
-
-} // namespace
-
-caf::result<caf::message> dispatch(pool_actor* self, job j) {
-  auto& st = self->state;
-  if (st.stats->circuit_open.load(relaxed))
-    return make_error(backend_errc::unavailable, "circuit open: every endpoint is ejected");
-  // Decided before a response promise exists: once one does, CAF 0.17
-  // ignores an error returned from the handler.
-  if (!has_room(self)) {
-    st.stats->calls.fetch_add(1, relaxed);
-    st.stats->count_error(backend_errc::overloaded);
-    publish(st);
-    return make_error(backend_errc::overloaded);
-  }
-  auto pct = static_cast<double>(st.opts.retry.budget_percent) / 100.0;
-  st.retry_tokens = std::min(max_retry_tokens, st.retry_tokens + pct);
-  pending p;
-  p.work = std::move(j);
-  p.promise = self->make_response_promise();
-  auto promise = p.promise;
-  submit(self, std::move(p), false);
-  return promise;
 }
 
 namespace {
@@ -468,7 +308,9 @@ public:
     auto& st = state;
     st.opts = opts_;
     st.stats = opts_.stats;
-    st.endpoints.resize(opts_.endpoints.size());
+    st.health = endpoint_health(opts_.endpoints.size(), opts_.health, std::random_device{}());
+    st.budget = retry_budget(opts_.retry);
+    st.exhaustion_reported.assign(opts_.endpoints.size(), clock::time_point{});
     for (std::size_t i = 0; i < opts_.workers; ++i)
       st.bells.push_back(std::make_shared<doorbell>());
     st.ready = std::make_shared<ready_calls>();
@@ -502,6 +344,30 @@ private:
 
 } // namespace
 
+} // namespace detail
+
+caf::result<caf::message> submit(pool_actor* self, job j) {
+  using namespace detail;
+  auto& st = self->state;
+  if (st.stats->circuit_open.load(relaxed))
+    return make_error(backend_errc::unavailable, "circuit open: every endpoint is ejected");
+  // Decided before a response promise exists: once one does, CAF 0.17
+  // ignores an error returned from the handler.
+  if (!has_room(self)) {
+    st.stats->calls.fetch_add(1, relaxed);
+    st.stats->count_error(backend_errc::overloaded);
+    publish(st);
+    return make_error(backend_errc::overloaded);
+  }
+  st.budget.on_call();
+  pending p;
+  p.work = std::move(j);
+  p.promise = self->make_response_promise();
+  auto promise = p.promise;
+  enqueue(self, std::move(p), false);
+  return promise;
+}
+
 caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_host* host,
                       std::function<caf::message_handler(pool_actor*)> domain) {
   if (opts.endpoints.empty())
@@ -523,7 +389,7 @@ caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_ho
     es->address = to_string(ep);
     o.stats->endpoints.push_back(std::move(es));
   }
-  return sys.spawn<pool_impl, caf::lazy_init>(host, std::move(o), std::move(domain));
+  return sys.spawn<detail::pool_impl, caf::lazy_init>(host, std::move(o), std::move(domain));
 }
 
 } // namespace actorgate::rpc

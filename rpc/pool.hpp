@@ -17,16 +17,20 @@
 // back (a connect, by the pool itself) after a backoff that doubles, with
 // jitter. When every endpoint is ejected the circuit is open: calls fail with
 // backend_errc::unavailable at once instead of each waiting for a connect
-// timeout. A failed call is retried on another endpoint when that is safe
-// (the request never left, or the job is idempotent), within a retry budget
-// and never past the deadline.
+// timeout (the policy: endpoint_health.hpp). A failed call is retried on
+// another endpoint when that is safe (the request never left, or the job is
+// idempotent), within a retry budget (retry_budget.hpp) and never past the
+// deadline.
+//
+// pool.cpp takes calls and schedules them on the workers; pool_outcome.cpp
+// handles what comes back (a worker's outcome, probes).
 //
 // typed_pool.hpp is the usual way in. A pool may instead speak a domain
 // protocol of its own, with handlers that turn its messages into jobs:
 //
 //   spawn_pool(sys, opts, host, [](pool_actor* self) {
 //     return caf::message_handler{[self](my_atom, std::string arg, deadline d) {
-//       return dispatch(self, job{[arg](connection& c) { ...; return caf::make_message(r); }, d});
+//       return submit(self, job{[arg](connection& c) { ...; return caf::make_message(r); }, d});
 //     }};
 //   });
 #pragma once
@@ -39,7 +43,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -54,7 +57,9 @@
 #include "actorgate/actors/deadline.hpp"
 #include "actorgate/actors/hosted_actor.hpp"
 #include "actorgate/rpc/connection.hpp"
+#include "actorgate/rpc/endpoint_health.hpp"
 #include "actorgate/rpc/pool_stats.hpp"
+#include "actorgate/rpc/retry_budget.hpp"
 
 namespace actorgate::rpc {
 
@@ -78,24 +83,6 @@ enum class balance_kind { least_outstanding, round_robin };
 /// Parses "least-outstanding" or "round-robin".
 bool parse_balance(const std::string& s, balance_kind& out);
 const char* to_string(balance_kind b);
-
-struct health_options {
-  /// Consecutive failed calls (refused or broken connection, call timeout)
-  /// that eject an endpoint.
-  std::size_t eject_after = 3;
-  /// First wait before an ejected endpoint is probed; doubles up to
-  /// backoff_max after each failed probe, with jitter.
-  std::chrono::milliseconds backoff_initial{50};
-  std::chrono::milliseconds backoff_max{1000};
-};
-
-struct retry_options {
-  /// Extra attempts per call at most.
-  std::size_t max_retries = 2;
-  /// Retries may add at most this many percent to the calls (a token
-  /// bucket), so that retries cannot multiply the load on a sick backend.
-  std::size_t budget_percent = 20;
-};
 
 struct pool_options {
   std::size_t workers = 8;
@@ -208,14 +195,6 @@ struct pool_state {
     /// The pool's own connect to an ejected endpoint, not a caller's call.
     bool probe = false;
   };
-  // What the pool keeps per endpoint beyond what it publishes: the state and
-  // the calls in flight live in stats->endpoints (written only here).
-  struct endpoint_health {
-    std::size_t failures = 0; // in a row
-    std::chrono::milliseconds backoff{0};
-    clock::time_point last_success{};
-    clock::time_point last_exhaustion_log{};
-  };
   pool_options opts;
   std::shared_ptr<pool_stats> stats;
   std::vector<caf::actor> workers;
@@ -225,7 +204,12 @@ struct pool_state {
   std::vector<std::size_t> free_tickets;
   std::shared_ptr<ready_calls> ready;
   std::deque<pending> queue; // not started yet
-  std::vector<endpoint_health> endpoints;
+  /// The pool publishes each endpoint's state in stats->endpoints, whose
+  /// calls in flight (outstanding) it keeps there too; only it writes them.
+  endpoint_health health;
+  retry_budget budget; // of retries
+  /// When the pool last said that an endpoint's threads are all taken.
+  std::vector<clock::time_point> exhaustion_reported;
   std::size_t next = 0; // round-robin cursor
   /// Moving average of outcome::took; zero until a call has finished.
   clock::duration service{};
@@ -233,8 +217,6 @@ struct pool_state {
   /// the clock's epoch while it is idle.
   std::vector<clock::time_point> busy_since;
   bool nudge_armed = false;
-  double retry_tokens = 10;
-  std::minstd_rand rng{std::random_device{}()};
   static inline const char* name = "actorgate.pool";
 };
 
@@ -242,12 +224,14 @@ struct pool_state {
 /// only books jobs and never blocks.
 using pool_actor = caf::stateful_actor<pool_state, hosted_actor>;
 
-/// Hands `j` to an idle worker or queues it. The pool answers the sender of
-/// the message being handled, with the job's message or a backend error.
-caf::result<caf::message> dispatch(pool_actor* self, job j);
+/// Submits `j` to the pool: an idle worker or a busy one soon runs it, or it
+/// waits in the queue. The pool answers the sender of the message being
+/// handled, with the job's message or a backend error (at once if the
+/// circuit is open or the queue full).
+caf::result<caf::message> submit(pool_actor* self, job j);
 
 /// Spawns a pool and its workers. `domain(self)` gives the handlers that turn
-/// the pool's messages into jobs (each calls dispatch()); `host` may be null
+/// the pool's messages into jobs (each calls submit()); `host` may be null
 /// (the pool then runs on CAF's scheduler). Throws std::invalid_argument if
 /// `opts` has no endpoint or no worker.
 caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_host* host,

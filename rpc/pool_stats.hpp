@@ -17,30 +17,9 @@
 #include <vector>
 
 #include "actorgate/actors/errors.hpp"
+#include "actorgate/rpc/endpoint_health.hpp"
 
 namespace actorgate::rpc {
-
-enum class endpoint_state : std::uint8_t {
-  /// Takes calls.
-  healthy,
-  /// Failed too often in a row; takes no calls until its probe time.
-  ejected,
-  /// Ejected, and one probe call is on its way.
-  probing,
-};
-
-/// "healthy", "ejected", "probing": also the metrics' state label.
-inline const char* to_string(endpoint_state s) {
-  switch (s) {
-  case endpoint_state::healthy:
-    return "healthy";
-  case endpoint_state::ejected:
-    return "ejected";
-  case endpoint_state::probing:
-    return "probing";
-  }
-  return "unknown";
-}
 
 struct endpoint_stats {
   /// "host:port"

@@ -1,0 +1,52 @@
+// pool_steps: the pool actor's steps that its two files share (private to
+// rpc/). pool.cpp takes callers' calls and schedules them on the workers;
+// pool_outcome.cpp handles what comes back: a worker's outcome, and the
+// probes that bring an ejected endpoint back. All of them run on the pool's
+// own thread (the actor's), one at a time.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+
+#include "actorgate/rpc/pool.hpp"
+
+namespace actorgate::rpc::detail {
+
+using pending = pool_state::pending;
+/// (probe_atom, endpoint index): the wait before a probe of that endpoint is over.
+using probe_atom = caf::atom_constant<caf::atom("ag_probe")>;
+
+constexpr auto relaxed = std::memory_order_relaxed;
+
+// ---- pool.cpp --------------------------------------------------------------
+
+/// Answers a call that will not run (again); probes have no promise.
+void fail(pool_state& st, pending& p, caf::error e);
+/// Ends the pool's record of a started call: gives back its ticket and its
+/// place on the endpoint, and returns the call.
+pending take_call(pool_state& st, std::size_t ticket, std::size_t endpoint);
+/// Marks worker `w` idle: at the back of the idle list, which is taken from
+/// first, or at the front if it is the last resort.
+void park(pool_state& st, std::size_t w, bool last_resort);
+/// Gives worker `w`, which has nothing to do, the next started call or the
+/// next queued one, or marks it idle (see park).
+void next_for(pool_actor* self, std::size_t w, bool last_resort);
+/// Balances the workers against the calls that wait.
+void rebalance(pool_actor* self);
+/// Queues `p`, first in line if `urgent` (retries and probes), and
+/// rebalances.
+void enqueue(pool_actor* self, pending p, bool urgent);
+
+// ---- pool_outcome.cpp ------------------------------------------------------
+
+/// Ejects endpoint `ep` at once and sends its probe later.
+void eject(pool_actor* self, std::size_t ep);
+/// A worker's outcome: (done_atom, outcome).
+void on_done(pool_actor* self, outcome& o);
+/// The wait before a probe of `ep` is over: (probe_atom, ep).
+void on_probe(pool_actor* self, std::size_t ep);
+
+} // namespace actorgate::rpc::detail
