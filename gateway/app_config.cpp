@@ -31,7 +31,7 @@ app_config::app_config(std::vector<option_group> groups) : groups_(std::move(gro
   for (const auto& g : groups_) {
     caf::config_option_adder add{custom_options_, g.name};
     for (const auto& o : g.options) {
-      auto help = o.help.substr(0, o.help.find(". ") + 1);
+      auto help = o.summary();
       switch (o.kind) {
       case value_kind::integer:
         add.add<std::int64_t>(o.name.c_str(), help.c_str());

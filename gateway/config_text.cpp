@@ -28,11 +28,6 @@ const char* type_word(value_kind k) {
   return "value";
 }
 
-std::string first_sentence(const std::string& help) {
-  auto end = help.find(". ");
-  return end == std::string::npos ? help : help.substr(0, end + 1);
-}
-
 // `text` as comment lines of at most `width` columns.
 std::string comment(const std::string& text, std::size_t width = 78) {
   std::string out;
@@ -83,9 +78,8 @@ std::string app_config::help_text(const char* program) const {
     for (const auto& o : g.options) {
       std::string lhs = "  --" + g.key(o) + "=<" + type_word(o.kind) + ">";
       auto range = range_text(o);
-      out << lhs << std::string(lhs.size() < 40 ? 40 - lhs.size() : 1, ' ')
-          << first_sentence(o.help) << " (" << (range.empty() ? "" : range + "; ")
-          << "default: " << o.fallback << ")\n";
+      out << lhs << std::string(lhs.size() < 40 ? 40 - lhs.size() : 1, ' ') << o.summary() << " ("
+          << (range.empty() ? "" : range + "; ") << "default: " << o.fallback << ")\n";
     }
   }
   out << "\n[scheduler] and other CAF groups: see --long-help\n"

@@ -2,6 +2,11 @@
 
 namespace actorgate {
 
+std::string option::summary() const {
+  auto end = help.find(". ");
+  return end == std::string::npos ? help : help.substr(0, end + 1);
+}
+
 const option* option_group::find(const std::string& option_name) const {
   for (const auto& o : options)
     if (o.name == option_name)

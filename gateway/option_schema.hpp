@@ -52,6 +52,9 @@ struct option {
   /// Text: a check beyond choices, e.g. a path must start with '/': the
   /// problem ("must start with /"), or "" when the value is fine.
   std::function<std::string(const std::string&)> check_text;
+
+  /// The help's first sentence: what --help and CAF's option list show.
+  std::string summary() const;
 };
 
 /// A [group] of options, and the checks that span several of them.
