@@ -58,6 +58,11 @@ void write_call(apache::thrift::protocol::TProtocol& out, const method_def& m,
 /// The checks of write_call alone.
 void check_args(const method_def& m, const nlohmann::json& args);
 
+/// write_call without its checks, for `args` that passed check_args: the
+/// gateway checks a body on the HTTP thread and writes it on a worker.
+void write_checked_call(apache::thrift::protocol::TProtocol& out, const method_def& m,
+                        const nlohmann::json& args, std::int32_t seqid);
+
 /// One value of type `t` from JSON, checked first like write_call; `path`
 /// prefixes the paths in errors.
 void write_value(apache::thrift::protocol::TProtocol& out, const type_ref& t,

@@ -368,6 +368,11 @@ void check_args(const method_def& m, const nlohmann::json& args) {
 void write_call(TProtocol& out, const method_def& m, const nlohmann::json& args,
                 std::int32_t seqid) {
   check_args(m, args);
+  write_checked_call(out, m, args, seqid);
+}
+
+void write_checked_call(TProtocol& out, const method_def& m, const nlohmann::json& args,
+                        std::int32_t seqid) {
   out.writeMessageBegin(m.name, m.oneway ? proto::T_ONEWAY : proto::T_CALL, seqid);
   encoder(&out, "").fields(m.name + "_args", m.args, false, args);
   out.writeMessageEnd();
