@@ -6,7 +6,7 @@ namespace compute {
 
 std::vector<actorgate::option_group> shipped_groups() {
   using namespace actorgate;
-  return {http_group().group(), pool_group("backend").group(),
+  return {http_group().group(), pool_group("backend").group(), idl_group().group(),
           server_group("compute-server").group(), log_group().group()};
 }
 
@@ -30,7 +30,11 @@ std::string shipped_config() {
       "; idle gateway waits out: with route actors on the scheduler, /ping p50 at 4\n"
       "; connections went from 110 us to 60 us on 2 cores.\n"
       "max-threads=2\n"
-      "policy='sharing'\n");
+      "policy='sharing'\n",
+      // The Compute IDL served with no code beside the hand-written routes:
+      // POST /rpc/echo {"msg":"hi"}. Paths are relative to the working
+      // directory: run from the source tree (scripts/run.sh does).
+      {{"idl.file", "\"apps/compute.thrift\""}, {"idl.service", "\"Compute\""}});
 }
 
 } // namespace compute

@@ -13,7 +13,7 @@
 namespace actorgate {
 
 std::vector<option_group> gateway_groups(const std::vector<std::string>& pools) {
-  std::vector<option_group> out{http_group().group(), log_group().group()};
+  std::vector<option_group> out{http_group().group(), log_group().group(), idl_group().group()};
   for (const auto& p : pools)
     out.push_back(pool_group(p).group());
   return out;
@@ -164,6 +164,11 @@ gateway_settings app_config::gateway() const {
   auto g = http_group().read(content);
   g.access_log = log_group().read(content).access_log;
   return g;
+}
+
+idl_settings app_config::idl() const {
+  declared("idl", "idl");
+  return idl_group().read(content);
 }
 
 rpc::pool_options app_config::pool(const std::string& group) const {

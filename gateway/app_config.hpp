@@ -13,6 +13,7 @@
 //   auto backend = cfg.pool("backend");
 #pragma once
 
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -24,15 +25,17 @@
 
 namespace actorgate {
 
-/// A gateway's groups: [http], [log] and one client-pool group per name.
+/// A gateway's groups: [http], [log], [idl] and one client-pool group per name.
 std::vector<option_group> gateway_groups(const std::vector<std::string>& pools);
 /// A backend's group: one TThreadPoolServer group.
 std::vector<option_group> backend_groups(const std::string& server);
 
 /// A config file listing every option of `groups` with its help, range and
-/// default, between `header` (a comment) and `trailer` (verbatim).
+/// default, between `header` (a comment) and `trailer` (verbatim). `values`
+/// ("group.key" -> the text after '=') sets some to other than the default.
 std::string config_file_text(const std::vector<option_group>& groups, const std::string& header,
-                             const std::string& trailer);
+                             const std::string& trailer,
+                             const std::map<std::string, std::string>& values = {});
 
 class app_config : public caf::actor_system_config {
 public:
@@ -51,6 +54,8 @@ public:
 
   /// [http] and [log]. Throws std::logic_error unless both are declared.
   gateway_settings gateway() const;
+  /// [idl]. Throws std::logic_error unless it is declared.
+  idl_settings idl() const;
   /// A client-pool group's options, e.g. pool("backend"). Asking for a group
   /// that was not declared as a pool is a programming error: it throws
   /// std::logic_error saying so, never silent defaults.

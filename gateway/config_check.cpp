@@ -52,13 +52,15 @@ bool declares(const std::vector<option_group>& groups, const std::string& group)
 }
 
 // A group this program does not read, as a group of a kind the framework
-// knows: [http] and [log] by name, any other by its keys (a pool's or a
-// server's). Nothing if no kind has all its keys.
+// knows: [http], [log] and [idl] by name, any other by its keys (a pool's or
+// a server's). Nothing if no kind has all its keys.
 std::optional<option_group> foreign_kind(const std::string& group, const caf::settings& entries) {
   if (group == "http")
     return http_group().group();
   if (group == "log")
     return log_group().group();
+  if (group == "idl")
+    return idl_group().group();
   for (auto candidate : {pool_group(group).group(), server_group(group).group()}) {
     bool all = std::all_of(entries.begin(), entries.end(),
                            [&](const auto& kv) { return candidate.find(kv.first) != nullptr; });

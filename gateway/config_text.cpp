@@ -143,7 +143,8 @@ std::string app_config::settings_json() const {
 }
 
 std::string config_file_text(const std::vector<option_group>& groups, const std::string& header,
-                             const std::string& trailer) {
+                             const std::string& trailer,
+                             const std::map<std::string, std::string>& values) {
   std::string out = comment(header);
   for (const auto& g : groups) {
     out += "\n[" + g.name + "]\n";
@@ -153,7 +154,10 @@ std::string config_file_text(const std::vector<option_group>& groups, const std:
       out += comment(o.help);
       if (auto range = range_text(o); !range.empty())
         out += "; range: " + range + "\n";
-      out += o.name + "=" + o.fallback + "\n";
+      if (auto v = values.find(g.key(o)); v != values.end())
+        out += "; default: " + o.fallback + "\n" + o.name + "=" + v->second + "\n";
+      else
+        out += o.name + "=" + o.fallback + "\n";
     }
   }
   if (!trailer.empty())

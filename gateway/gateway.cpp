@@ -11,6 +11,7 @@
 #include <caf/send.hpp>
 
 #include "actorgate/actors/routes.hpp"
+#include "actorgate/gateway/idl_routes.hpp"
 #include "actorgate/gateway/ready_route.hpp"
 #include "actorgate/gateway/signals.hpp"
 #include "actorgate/metrics/admin_page.hpp"
@@ -45,8 +46,34 @@ gateway::gateway(int argc, char** argv, const char* program, const std::vector<s
     } catch (const std::exception& e) {
       std::cerr << program_ << ": " << e.what() << std::endl;
       exit_code_ = 2;
+      return;
     }
   }
+  if (auto idl = cfg_.idl(); !idl.file.empty() && !serve_idl(idl))
+    exit_code_ = 2;
+}
+
+caf::actor gateway::generic_pool(rpc::pool_options opts) {
+  opts.stats = list_pool(opts.stats);
+  describe_pool(opts);
+  return keep(rpc::spawn_generic_pool(*sys_, opts, io()));
+}
+
+bool gateway::serve_idl(const idl_settings& s) {
+  try {
+    auto svc = load_idl_service(s);
+    for (const auto& w : svc->model.warnings())
+      std::cerr << program_ << ": idl.file: warning: " << w << std::endl;
+    auto pool = generic_pool(s.pool);
+    for (std::size_t i = 0; i < svc->routes.size(); ++i)
+      route(svc->routes[i].verb, svc->routes[i].pattern, per_thread(idl_route, svc, i, pool));
+    return true;
+  } catch (const idl::idl_error& e) {
+    std::cerr << program_ << ": idl.file \"" << s.file << "\": " << e.what() << std::endl;
+  } catch (const std::invalid_argument& e) { // two routes of the IDL on one path
+    std::cerr << program_ << ": idl.file \"" << s.file << "\": " << e.what() << std::endl;
+  }
+  return false;
 }
 
 gateway::~gateway() {

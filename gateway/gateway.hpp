@@ -6,7 +6,8 @@
 // (http.ready-path), unless [http] metrics=false GET [http] metrics-path
 // (Prometheus metrics of every route, pool and the process) and, if
 // [http] admin-path is set, the admin page there; the access log ([log]);
-// and a summary on stdout at start-up and after the drain.
+// and a summary on stdout at start-up and after the drain. If [idl] file is
+// set, it serves that Thrift service over HTTP/JSON (gateway/idl_routes.hpp).
 //
 //   int main(int argc, char** argv) {
 //     actorgate::gateway gw{argc, argv, "my-gateway"};
@@ -100,12 +101,12 @@ public:
 
   /// A pool of blocking workers for the Thrift client type `Client`.
   template <class Client> rpc::typed_pool<Client> pool(rpc::pool_options opts) {
-    opts.stats = list_pool(opts.stats);
-    describe_pool(opts);
-    auto p = rpc::spawn_typed_pool<Client>(*sys_, opts, io());
-    keep(p.actor());
-    return p;
+    return rpc::typed_pool<Client>{generic_pool(std::move(opts))};
   }
+
+  /// A pool that runs any job (rpc::call_atom, rpc::job), listed in the
+  /// metrics and the start-up summary like those of pool().
+  caf::actor generic_pool(rpc::pool_options opts);
 
   /// The live numbers of every pool made by pool(), in creation order.
   const std::vector<std::shared_ptr<const rpc::pool_stats>>& pools() const { return pool_stats_; }
@@ -136,6 +137,9 @@ private:
 
   caf::actor keep(caf::actor a);
   void add_health_route();
+  /// [idl]: the routes of the IDL's service and its pool; false (with the
+  /// problem on stderr) if the IDL cannot be served.
+  bool serve_idl(const idl_settings& s);
   void add_metrics();
   /// The stats object the next pool publishes to: `stats`, or a fresh one if
   /// it is null or another pool's; its name made unique among the pools.

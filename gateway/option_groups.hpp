@@ -39,6 +39,20 @@ struct gateway_settings {
   access_log_options access_log;
 };
 
+/// [idl]: a Thrift service served over HTTP/JSON from its IDL alone.
+struct idl_settings {
+  /// The .thrift file, or a model `thrift --gen xml:merge` wrote (.xml);
+  /// "" serves no IDL.
+  std::string file;
+  /// The service to serve; "" if the file has exactly one.
+  std::string service;
+  std::string prefix = "/rpc";
+  /// The Thrift compiler run on a .thrift file.
+  std::string compiler = "thrift";
+  /// The pool of blocking workers that calls the service.
+  rpc::pool_options pool;
+};
+
 /// [http]: the listener, limits, timeouts, request deadline, drain, the
 /// health, ready and metrics routes.
 const group_schema<gateway_settings>& http_group();
@@ -46,6 +60,8 @@ const group_schema<gateway_settings>& http_group();
 const group_schema<gateway_settings>& log_group();
 /// A Thrift client pool's group, e.g. [backend] or [kv].
 group_schema<rpc::pool_options> pool_group(const std::string& name);
+/// [idl]: the IDL to serve and every key of a pool group for its backend.
+group_schema<idl_settings> idl_group(const std::string& name = "idl");
 /// A TThreadPoolServer's group, e.g. [compute-server].
 group_schema<rpc::server_options> server_group(const std::string& name);
 

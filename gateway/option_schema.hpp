@@ -198,6 +198,18 @@ public:
     return *this;
   }
 
+  /// Every option and check of `part`, a schema of the same group over a
+  /// part of S: idl_group takes all of pool_group's options this way.
+  template <class T, class F> group_schema& include(const group_schema<T>& part, F field) {
+    for (const auto& o : part.group().options)
+      group_.options.push_back(o);
+    for (const auto& c : part.group().checks)
+      group_.checks.push_back(c);
+    for (const auto& r : part.readers_)
+      readers_.push_back([r, field](const caf::settings& c, S& s) { r(c, field(s)); });
+    return *this;
+  }
+
   /// A step after the options are read, for values that combine several
   /// (a list of endpoints that takes the timeouts of the others).
   group_schema& then(std::function<void(const caf::settings&, const std::string& group, S&)> f) {
@@ -229,6 +241,7 @@ public:
   const option_group& group() const { return group_; }
 
 private:
+  template <class> friend class group_schema;
   using reader = std::function<void(const caf::settings&, S&)>;
 
   option& add(const char* name, value_kind kind, std::string help) {

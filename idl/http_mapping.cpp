@@ -16,8 +16,8 @@ struct verb_annotation {
 };
 
 constexpr verb_annotation verbs[] = {
-    {"http.get", actorgate::method::get},     {"http.post", actorgate::method::post},
-    {"http.put", actorgate::method::put},     {"http.patch", actorgate::method::patch},
+    {"http.get", actorgate::method::get},    {"http.post", actorgate::method::post},
+    {"http.put", actorgate::method::put},    {"http.patch", actorgate::method::patch},
     {"http.delete", actorgate::method::del},
 };
 
@@ -65,8 +65,8 @@ http_route rest_route(const method_def& m, const verb_annotation& v, std::string
     if (end == std::string::npos)
       throw fail("an unclosed {");
     std::string name = r.path.substr(i + 1, end - i - 1);
-    bool whole_segment = (i > 0 && r.path[i - 1] == '/') &&
-                         (end + 1 == r.path.size() || r.path[end + 1] == '/');
+    bool whole_segment =
+        (i > 0 && r.path[i - 1] == '/') && (end + 1 == r.path.size() || r.path[end + 1] == '/');
     if (!whole_segment)
       throw fail("{" + name + "} must be a whole path segment");
     const field_def* a = find_arg(m, name);

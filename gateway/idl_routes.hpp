@@ -1,0 +1,47 @@
+// idl_routes: a Thrift service served over HTTP/JSON from its IDL alone, the
+// [idl] group. The gateway loads the IDL at start-up (load_idl_service) and
+// gives each of its routes (idl/http_mapping.hpp) an idl_route actor, which
+// turns the request into the method's arguments, checks them against the IDL
+// on the HTTP thread and sends a job to the [idl] pool: a worker writes the
+// call with the generic codec (idl/codec.hpp) on its connection, reads the
+// reply and makes the response there, off the HTTP thread.
+//
+//   auto svc = load_idl_service(cfg.idl());           // throws idl::idl_error
+//   for (std::size_t i = 0; i < svc->routes.size(); ++i)
+//     gw.route(svc->routes[i].verb, svc->routes[i].pattern,
+//              gw.per_thread(idl_route, svc, i, pool));
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/behavior.hpp>
+#include <caf/event_based_actor.hpp>
+
+#include "actorgate/gateway/option_groups.hpp"
+#include "actorgate/idl/http_mapping.hpp"
+#include "actorgate/idl/model.hpp"
+
+namespace actorgate {
+
+/// What the gateway serves of an IDL, shared read-only by its route actors.
+struct idl_service {
+  idl::model model;
+  const idl::service_def* service = nullptr;
+  std::vector<idl::http_route> routes;
+};
+
+/// Compiles (or reads) [idl] file and picks the service. Throws idl_error:
+/// the compiler's "FILE:LINE: message", a service the file lacks (listing
+/// those it has), or an annotation that cannot be served.
+std::shared_ptr<const idl_service> load_idl_service(const idl_settings& s);
+
+/// The route actor of svc->routes[index], calling through `pool` (a generic
+/// pool: rpc::spawn_generic_pool).
+caf::behavior idl_route(caf::event_based_actor* self, std::shared_ptr<const idl_service> svc,
+                        std::size_t index, caf::actor pool);
+
+} // namespace actorgate
