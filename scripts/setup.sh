@@ -4,8 +4,8 @@
 # what changed.
 #   SETUP       which packages: run (default: building and running the
 #               gateway and backend), test (adds the test suite's tools:
-#               doctest, curl, a Prometheus server, a browser), fuzz (adds
-#               clang and libFuzzer)
+#               doctest, curl, python3-thrift, a Prometheus server, a
+#               browser), fuzz (adds clang and libFuzzer)
 #   BUILD_DIR   build folder               (default: build)
 #   BUILD_TYPE  CMake build type           (default: RelWithDebInfo)
 #   CMAKE_ARGS  extra arguments for cmake  (default: -DBUILD_TESTING=OFF with
@@ -26,6 +26,7 @@ case $setup in
   test|fuzz)
     CMAKE_ARGS="-DBUILD_TESTING=ON ${CMAKE_ARGS:-}"  # a build set up by run.sh had it off
     packages+=(doctest-dev curl python3
+               python3-thrift  # tests/idl/py_backend.py: a Thrift backend actorgate did not write
                prometheus chromium)  # the metrics tests: promtool, a Prometheus server, a browser
     [[ $setup == fuzz ]] && packages+=(clang libclang-rt-14-dev)  # libFuzzer
     ;;
