@@ -163,23 +163,22 @@ def main(argv):
         tfactory = TTransport.TBufferedTransportFactory()
     pfactory = TBinaryProtocol.TBinaryProtocolFactory()
     processor = Everythings.Processor(Handler(everything.ttypes))
-    # Daemon workers: a client still connected does not hold up the exit.
     server = TServer.TThreadPoolServer(processor, sock, tfactory, pfactory, daemon=True)
     server.setNumThreads(args.threads)
 
-    def stop(signum, _frame):
-        raise SystemExit(signum)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    # The stop signals are blocked in every thread and taken by sigwait() here.
+    # A Python handler would not do: the kernel may deliver the signal to a
+    # worker thread, and the main thread, blocked in accept(), would never run
+    # the handler.
+    stop_signals = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # before any thread starts
+    # serve() starts the (daemon) workers, then accepts; its thread is a daemon
+    # too, so that neither holds up the exit.
+    threading.Thread(target=server.serve, name="accept", daemon=True).start()
     print(f"{PROGRAM} listening on {args.address}:{sock.bound_port()} "
           f"(python3-thrift, {args.transport} transport)", flush=True)
-    try:
-        server.serve()  # accepts until a signal; serve() catches Exception only
-    except SystemExit as e:
-        print(f"{PROGRAM}: signal {e.code}, stopping", flush=True)
-    finally:
-        sock.close()
+    sig = signal.sigwait(stop_signals)
+    print(f"{PROGRAM}: signal {int(sig)}, stopping", flush=True)
     return 0
 
 
