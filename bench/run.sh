@@ -115,7 +115,7 @@ done
 start_listening compute-backend "$LOGS/backend.log" "$BIN/apps/compute-backend" "--config-file=$CONFIG"
 BACKEND_PID=$LISTEN_PID BACKEND_PORT=$LISTEN_PORT
 start_listening actorgate-server "$LOGS/gateway.log" "$BIN/apps/actorgate-server" \
-  "--config-file=$CONFIG" "--backend.port=$BACKEND_PORT"
+  "--config-file=$CONFIG" "--backend.port=$BACKEND_PORT" "--idl.port=$BACKEND_PORT"
 GW_PID=$LISTEN_PID
 GW=http://127.0.0.1:$LISTEN_PORT
 start_listening plain-beast-server "$LOGS/beast.log" "$BIN/bench/plain-beast-server" 127.0.0.1 0
@@ -128,6 +128,7 @@ say "backend :$BACKEND_PORT, gateway $GW, plain Beast $BEAST, nginx $NGINX"
 expect_body "$GW/ping" pong
 expect_body "$GW/echo?msg=hello" '{"msg":"hello"}'
 expect_body "$GW/work?us=200" '{"checksum":'
+expect_body "$GW/rpc/echo" '"hello"' '{"msg":"hello"}'
 expect_body "$BEAST/ping" pong
 expect_body "$NGINX/ping" pong
 
@@ -146,6 +147,10 @@ for run in $(seq "$RUNS"); do
   direct_run direct-echo "$run" "$POOL" --call=echo --msg=hello
   http_run gw-echo-64 "$run" 64 "$GW_PID" "$GW/echo?msg=hello"
   http_run gw-echo-4 "$run" 4 "$GW_PID" "$GW/echo?msg=hello"
+  # The same call transcoded from the IDL alone ([idl]): POST /rpc/echo.
+  export WRK_BODY='{"msg":"hello"}'
+  http_run gw-rpc-echo-64 "$run" 64 "$GW_PID" "$GW/rpc/echo"
+  unset WRK_BODY
   direct_run direct-work200 "$run" "$POOL" --call=work --us=200
   http_run gw-work200-64 "$run" 64 "$GW_PID" "$GW/work?us=200"
   http_run gw-work200-4 "$run" 4 "$GW_PID" "$GW/work?us=200"

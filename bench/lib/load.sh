@@ -174,6 +174,11 @@ request_path_run() {
 # just an error status) is caught too.
 expect_body() {
   local body
-  body=$(curl -sS --max-time 5 "$1") || fail "GET $1 failed"
-  [[ $body == *"$2"* ]] || fail "GET $1 answered '$body', expected '$2'"
+  if [[ -n ${3:-} ]]; then # a POST of $3
+    body=$(curl -sS --max-time 5 -H 'Content-Type: application/json' -d "$3" "$1") ||
+      fail "POST $1 failed"
+  else
+    body=$(curl -sS --max-time 5 "$1") || fail "GET $1 failed"
+  fi
+  [[ $body == *"$2"* ]] || fail "$1 answered '$body', expected '$2'"
 }

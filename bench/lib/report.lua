@@ -3,6 +3,14 @@
 -- run.sh never has to parse wrk's human-oriented text. wrk counts a response
 -- with status >= 400 as a status error; the servers measured here send no
 -- 1xx or 3xx, so any non-2xx answer shows up there.
+-- A POST scenario: run.sh exports WRK_BODY, sent as a JSON body.
+local body = os.getenv("WRK_BODY")
+if body ~= nil and body ~= "" then
+  wrk.method = "POST"
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/json"
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   local seconds = summary.duration / 1e6

@@ -21,6 +21,7 @@ TABLE_ROWS=(
   "beast-ping-4|plain Beast GET /ping"
   "gw-echo-64|gateway GET /echo?msg=hello"
   "gw-echo-4|gateway GET /echo?msg=hello"
+  "gw-rpc-echo-64|gateway POST /rpc/echo {\"msg\":\"hello\"} (from the IDL, no code)"
   "direct-echo|thrift-load echo(\"hello\") (backend ceiling)"
   "gw-work200-64|gateway GET /work?us=200"
   "gw-work200-4|gateway GET /work?us=200"
@@ -107,7 +108,7 @@ results_table() {
 }
 
 ratios_section() {
-  local ping echo_r composed work mixed rss http_ceiling backend_ceiling work_composed
+  local ping echo_r composed work mixed rss http_ceiling backend_ceiling work_composed rpc
   http_ceiling=$(m beast-ping-64 rps)
   backend_ceiling=$(m direct-echo rps)
   composed=$(composed_ceiling "$http_ceiling" "$backend_ceiling")
@@ -115,6 +116,7 @@ ratios_section() {
   ping=$(ratio "$(m gw-ping-64 rps)" "$(m nginx-ping-64 rps)")
   echo_r=$(ratio "$(m gw-echo-64 rps)" "$composed")
   work=$(ratio "$(m gw-work200-64 rps)" "$(m direct-work200 rps)")
+  rpc=$(ratio "$(m gw-rpc-echo-64 rps)" "$(m gw-echo-64 rps)")
   mixed=$(ratio "$(m gw-mixed-ping-4 p99_us)" "$(m nginx-mixed-ping-4 p99_us)")
   rss=$(m gw-hold server_rss_kb)
   [[ $rss != - ]] && rss=$(calc "$rss * 1024 / 1e6")
@@ -126,6 +128,7 @@ ratios_section() {
 | gateway /ping rps ÷ nginx /ping rps (64 conns) | $(num 3 "$ping") | ≥ 0.75 | $(verdict "$ping" ">=" 0.75) |
 | gateway /echo rps ÷ composed ceiling (64 conns) | $(num 3 "$echo_r") | ≥ 0.75 | $(verdict "$echo_r" ">=" 0.75) |
 | gateway /work?us=200 rps ÷ direct work(200) rps ($POOL threads) | $(num 3 "$work") | ≥ 0.90 | $(verdict "$work" ">=" 0.9) |
+| gateway POST /rpc/echo (IDL, no code) rps ÷ hand-written GET /echo rps (64 conns) | $(num 3 "$rpc") | ≥ 0.90 | $(verdict "$rpc" ">=" 0.9) |
 | gateway mixed /ping p99 ÷ nginx mixed /ping p99 | $(num 3 "$mixed") | ≤ 1.00 (gateway ≤ nginx) | $(verdict "$mixed" "<=" 1) |
 | gateway RSS holding $CONNECTIONS keep-alive connections (total; fresh gateway) | $(num 1 "$rss") MB | ≤ 100 MB | $(verdict "$rss" "<=" 100) |
 
