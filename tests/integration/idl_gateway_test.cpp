@@ -5,14 +5,10 @@
 // so that the gateway's codec is checked against code we did not write.
 #include <doctest/doctest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdint>
-#include <functional>
 #include <random>
 #include <string>
 #include <thread>
@@ -572,4 +568,34 @@ TEST_CASE(
   CHECK(m.body.find("route=\"/rpc/echo\"") != std::string::npos);
   CHECK(m.body.find("route=\"/rpc/work\"") != std::string::npos);
   CHECK(m.body.find("pool=\"idl\"") != std::string::npos);
+}
+
+TEST_CASE("idl: a method annotated idempotent is retried on another endpoint, others are not") {
+  started a{backend_command(backends[0]), "everything-backend"};
+  started b{backend_command(backends[0]), "everything-backend"};
+  started gw{gateway_command({"--idl.file=" + everything_idl, "--idl.service=Everythings",
+                              "--idl.endpoints=127.0.0.1:" + std::to_string(a.port) +
+                                  ",127.0.0.1:" + std::to_string(b.port),
+                              "--idl.balance=round-robin", "--idl.pool-size=1",
+                              "--idl.call-timeout=300ms", "--idl.eject-after=1000"}),
+             "actorgate-server"};
+  http_client c{gw.port};
+  // Stopped, `a` takes calls and never answers: only an idempotent call may
+  // be repeated after its call timeout, since it may have reached `a`.
+  a.proc.signal(SIGSTOP);
+  for (int i = 0; i < 4; ++i) {
+    auto r = c.send("POST", "/rpc/add", R"({"a":1,"b":2})"); // (idempotent = "true")
+    CHECK(r.status == 200);
+    CHECK(r.body == "3");
+  }
+  int timed_out = 0;
+  for (int i = 0; i < 2; ++i) {
+    auto r = c.send("POST", "/rpc/echo", R"({"value":{"needed":1}})");
+    CHECK((r.status == 200 || r.status == 504));
+    timed_out += r.status == 504;
+  }
+  CHECK(timed_out == 1);
+  auto m = parse_exposition(c.get("/metrics").body);
+  CHECK(std::stoi(m["actorgate_pool_retries_total{pool=\"idl\"}"]) >= 2);
+  a.proc.signal(SIGCONT);
 }
