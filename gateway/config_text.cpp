@@ -59,6 +59,12 @@ std::string range_text(const option& o) {
 // The effective value as CAF prints it (a default parsed first), so that a
 // dump loaded back prints the same text: "60s" is read back as 1min either way.
 std::string effective_text(const caf::settings& content, const std::string& key, const option& o) {
+  // CAF writes a zero timespan as "0d", which its own parser rejects.
+  if (o.kind == value_kind::duration) {
+    if (auto t = caf::get_if<caf::timespan>(&content, key))
+      return detail::duration_text(detail::as_ms(*t));
+    return o.fallback;
+  }
   if (const auto* v = caf::get_if(&content, key))
     return caf::to_string(*v);
   if (auto parsed = caf::config_value::parse(o.fallback))

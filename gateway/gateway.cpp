@@ -228,7 +228,9 @@ int gateway::run() {
       !added("http.ready-path",
              [this] {
                if (!settings_.ready_path.empty())
-                 route(method::get, settings_.ready_path, per_thread(ready_route, pool_stats_));
+                 route(method::get, settings_.ready_path,
+                       per_thread(ready_route, pool_stats_,
+                                  std::shared_ptr<const std::atomic<bool>>{stopping_}));
              }) ||
       !added("http.metrics-path or http.admin-path", [this] { add_metrics(); }))
     return 2;
@@ -237,6 +239,14 @@ int gateway::run() {
     // One write: access log lines on stdout cannot land inside the block.
     std::cout << startup_summary(port) << std::flush;
     int sig = wait_for_stop_signal();
+    if (settings_.drain_delay.count() > 0) {
+      stopping_->store(true);
+      std::cout << program_ << ": signal " << sig << ", " << settings_.ready_path
+                << " answers 503; serving for " << settings_.drain_delay.count()
+                << " ms before the drain (a second signal cuts it short)" << std::endl;
+      if (int again = wait_for_stop_signal(settings_.drain_delay))
+        sig = again;
+    }
     std::cout << program_ << ": signal " << sig << ", draining for up to "
               << settings_.shutdown_grace.count() << " ms" << std::endl;
     auto before = answered_->answered.load();

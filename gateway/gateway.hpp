@@ -20,6 +20,7 @@
 //   }
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -162,6 +163,8 @@ private:
   std::vector<std::string> pool_lines_;
   std::vector<std::string> pool_names_; // "kv 2 workers over 127.0.0.1:9191"
   std::shared_ptr<access_log> access_log_;
+  /// Set on the stop signal: /ready answers 503 through http.drain-delay.
+  std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<answer_count> answered_;
   /// Every pattern route() added: the metrics' route labels.
   std::vector<std::string> patterns_;

@@ -100,8 +100,17 @@ const group_schema<G>& http_group() {
         .duration("request-timeout", at(&G::http, &H::request_timeout), 1, max_ms,
                   "Deadline of each request: past it the client gets 504, and backend calls are "
                   "cut to the time that remains.")
+        .duration("drain-delay", at(&G::drain_delay), 0, max_ms,
+                  "On SIGTERM/SIGINT, first: ready-path answers 503 at once while every other "
+                  "request is served as usual for this long, so that a load balancer or "
+                  "Kubernetes, polling ready-path, takes the gateway out of rotation before it "
+                  "stops accepting; then the shutdown-grace drain. Behind one, set it to more "
+                  "than the balancer's check interval x its fall count (HAProxy: inter x fall; "
+                  "Kubernetes: readiness periodSeconds x failureThreshold). A second signal cuts "
+                  "it short. 0: drain at once.")
         .duration("shutdown-grace", at(&G::shutdown_grace), 0, max_ms,
-                  "On SIGTERM/SIGINT: stop accepting, then give requests in flight this long.")
+                  "On SIGTERM/SIGINT, after drain-delay: stop accepting, then give requests in "
+                  "flight this long.")
         .text("health-path", at(&G::health_path), true,
               "Liveness probe: GET on this path answers 200 {\"status\":\"ok\"} from an actor on "
               "the IO thread, without any backend; it fails only if the process or its HTTP side "

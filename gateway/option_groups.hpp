@@ -32,6 +32,9 @@ struct gateway_settings {
   http::server_options http;
   metrics_settings metrics;
   std::chrono::milliseconds shutdown_grace{10'000};
+  /// On SIGTERM/SIGINT: how long /ready answers 503 while everything else
+  /// is served as usual, before the shutdown_grace drain.
+  std::chrono::milliseconds drain_delay{0};
   /// GET here answers 200 {"status":"ok"}; empty: no such route.
   std::string health_path = "/health";
   /// GET here answers whether every pool can reach a backend; "" = off.

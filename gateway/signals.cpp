@@ -1,6 +1,8 @@
 #include "actorgate/gateway/signals.hpp"
 
+#include <cerrno>
 #include <csignal>
+#include <ctime>
 
 #include <pthread.h>
 
@@ -28,6 +30,20 @@ int wait_for_stop_signal() {
   int sig = 0;
   sigwait(&set, &sig);
   return sig;
+}
+
+int wait_for_stop_signal(std::chrono::milliseconds limit) {
+  auto set = stop_set();
+  auto s = std::chrono::duration_cast<std::chrono::seconds>(limit);
+  timespec t{static_cast<time_t>(s.count()),
+             static_cast<long>(std::chrono::nanoseconds(limit - s).count())};
+  for (;;) {
+    int sig = sigtimedwait(&set, nullptr, &t);
+    if (sig > 0)
+      return sig;
+    if (errno != EINTR) // EAGAIN: the time is up
+      return 0;
+  }
 }
 
 } // namespace actorgate
