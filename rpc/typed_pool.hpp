@@ -69,10 +69,17 @@ using exception_mappers = std::vector<exception_mapper>;
 
 namespace detail {
 
+// Whether T has printTo(std::ostream&) const, as Thrift's generated types do.
+template <class T, class = void> struct prints_to : std::false_type {};
+template <class T>
+struct prints_to<
+    T, std::void_t<decltype(std::declval<const T&>().printTo(std::declval<std::ostream&>()))>>
+    : std::true_type {};
+
 template <class T> std::string exception_text(const T& e) {
   if constexpr (std::is_base_of_v<std::exception, T>) {
     // A Thrift exception prints its fields: "NotFound(key=k1)".
-    if constexpr (std::is_invocable_v<decltype(&T::printTo), const T&, std::ostream&>) {
+    if constexpr (prints_to<T>::value) {
       std::ostringstream out;
       e.printTo(out);
       return out.str();

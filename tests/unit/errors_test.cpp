@@ -1,8 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <caf/sec.hpp>
+#include <ostream>
+#include <stdexcept>
+#include <typeinfo>
 
 #include "actorgate/actors/errors.hpp"
+#include "actorgate/rpc/typed_pool.hpp"
 
 using namespace actorgate;
 
@@ -28,4 +32,20 @@ TEST_CASE("is_error tells a backend error by its kind, and an empty error is non
   CHECK_FALSE(is_error(caf::error{}, backend_errc::abandoned));
   // Same code, other category.
   CHECK_FALSE(is_error(caf::make_error(caf::sec::unexpected_message), backend_errc::overloaded));
+}
+
+namespace {
+struct plain_error : std::runtime_error {
+  plain_error() : std::runtime_error("plain") {}
+};
+struct printing_error : std::exception {
+  void printTo(std::ostream& out) const { out << "printing_error(code=7)"; }
+};
+} // namespace
+
+TEST_CASE("typed_pool: a mapped exception's text is its fields if it prints them, else what()") {
+  // Any exception type may be mapped, not only Thrift's generated ones.
+  CHECK(actorgate::rpc::detail::exception_text(plain_error{}) == "plain");
+  CHECK(actorgate::rpc::detail::exception_text(printing_error{}) == "printing_error(code=7)");
+  CHECK(actorgate::rpc::detail::exception_text(42) == typeid(int).name());
 }
