@@ -27,6 +27,7 @@ case $setup in
     CMAKE_ARGS="-DBUILD_TESTING=ON ${CMAKE_ARGS:-}"  # a build set up by run.sh had it off
     packages+=(doctest-dev curl python3
                python3-thrift  # tests/idl/py_backend.py: a Thrift backend actorgate did not write
+               python3-yaml  # tests/deploy/check_manifests.py reads deploy/k8s/*.yaml
                prometheus chromium  # the metrics tests: promtool, a Prometheus server, a browser
                haproxy)  # the rolling-restart test: a load balancer in front of two gateways
     [[ $setup == fuzz ]] && packages+=(clang libclang-rt-14-dev)  # libFuzzer
