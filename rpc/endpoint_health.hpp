@@ -12,10 +12,17 @@
 // healthy the circuit is open: the pool fails calls at once instead of
 // letting each wait for a connect timeout.
 //
+// Calls alone cannot tell a dead backend from an idle one: with no traffic an
+// endpoint would stay "healthy" (and /ready 200) for ever after its backend
+// died. So the pool also checks its endpoints every health interval, with a
+// connect it closes at once (a check; see check_due and checked below).
+//
 //   endpoint_health h{2, opts, seed};
 //   if (auto wait = h.failed(ep, false)) send a probe of ep after *wait;
 //   ... after the wait: if (h.begin_probe(ep)) send the probe;
 //   h.succeeded(ep, now);  // a call or the probe got through
+//   if (h.check_due(ep, now, interval)) check ep; then
+//   if (auto wait = h.checked(ep, result)) send a probe of ep after *wait;
 #pragma once
 
 #include <chrono>
@@ -49,6 +56,16 @@ inline const char* to_string(endpoint_state s) {
   return "unknown";
 }
 
+/// What a health check (a TCP connect, closed at once) found.
+enum class check_result : std::uint8_t {
+  /// The connect got through.
+  connected,
+  /// Refused at every address (or no route to it): nothing listens there now.
+  refused,
+  /// Timed out, or the name did not resolve: it may be a passing fault.
+  failed,
+};
+
 struct health_options {
   /// Consecutive failed calls (refused or broken connection, call timeout)
   /// that eject an endpoint.
@@ -57,6 +74,10 @@ struct health_options {
   /// backoff_max after each failed probe, with jitter.
   std::chrono::milliseconds backoff_initial{50};
   std::chrono::milliseconds backoff_max{1000};
+  /// How often the pool checks each endpoint with a connect it closes at
+  /// once, so that ejection, the circuit and /ready follow a backend that
+  /// died or came back while no call went to it. Zero: no checks.
+  std::chrono::milliseconds check_interval{1000};
 };
 
 class endpoint_health {
@@ -91,10 +112,32 @@ public:
   /// already being probed.
   bool begin_probe(std::size_t ep);
 
+  /// Whether `ep` should be checked at `now`, checks being `interval` apart:
+  /// not while a probe is on its way (it asks the same question), nor while
+  /// healthy with a call that got through less than `interval` ago (calls
+  /// speak for it, and a check would only add a connection to a busy
+  /// backend).
+  bool check_due(std::size_t ep, clock::time_point now, clock::duration interval) const;
+  /// A health check of `ep` ended with `r`. The wait before the probe if
+  /// `ep` was ejected now.
+  ///
+  /// A refused connect ejects a healthy endpoint at once: the OS says that
+  /// nothing listens there, so no call can get through until something does,
+  /// and a check or probe that connects brings it back. A check that failed
+  /// otherwise (a timeout may be one lost SYN) counts toward eject_after, as
+  /// a failed call does: the endpoint is ejected when its failed calls and
+  /// failed checks in a row reach eject_after. A check that connects brings
+  /// an ejected (or probing) endpoint back, and ends the run of failed checks
+  /// of a healthy one, but not of failed calls: a hung backend still accepts
+  /// connections while its calls time out. It leaves last_success as it is,
+  /// since no call was served.
+  std::optional<std::chrono::milliseconds> checked(std::size_t ep, check_result r);
+
 private:
   struct endpoint {
     endpoint_state state = endpoint_state::healthy;
-    std::size_t failures = 0; // in a row
+    std::size_t failures = 0;      // calls, in a row
+    std::size_t failed_checks = 0; // in a row
     std::chrono::milliseconds backoff{0};
     clock::time_point last_success{};
   };

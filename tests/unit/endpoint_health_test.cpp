@@ -173,3 +173,113 @@ TEST_CASE("to_string names each state as the metrics label it") {
   CHECK(std::string(to_string(endpoint_state::ejected)) == "ejected");
   CHECK(std::string(to_string(endpoint_state::probing)) == "probing");
 }
+
+// ---- health checks ----------------------------------------------------------
+
+TEST_CASE("a refused check ejects a healthy endpoint at once") {
+  endpoint_health h{2, options(), 1};
+  auto wait = h.checked(0, check_result::refused);
+  REQUIRE(wait);
+  CHECK(*wait >= 25ms);
+  CHECK(*wait <= 50ms);
+  CHECK(h.state(0) == endpoint_state::ejected);
+  CHECK_FALSE(h.circuit_open());
+  CHECK(h.checked(1, check_result::refused));
+  CHECK(h.circuit_open());
+}
+
+TEST_CASE("failed checks count toward eject_after, with failed calls") {
+  endpoint_health h{1, options(), 1};
+  SUBCASE("checks alone") {
+    CHECK_FALSE(h.checked(0, check_result::failed));
+    CHECK_FALSE(h.checked(0, check_result::failed));
+    CHECK(h.checked(0, check_result::failed));
+  }
+  SUBCASE("a call then checks") {
+    CHECK_FALSE(h.failed(0, false));
+    CHECK_FALSE(h.checked(0, check_result::failed));
+    CHECK(h.checked(0, check_result::failed));
+  }
+  SUBCASE("checks then a call") {
+    CHECK_FALSE(h.checked(0, check_result::failed));
+    CHECK_FALSE(h.checked(0, check_result::failed));
+    CHECK(h.failed(0, false));
+  }
+  CHECK(h.state(0) == endpoint_state::ejected);
+}
+
+TEST_CASE("a check that connects ends a run of failed checks but not of failed calls") {
+  endpoint_health h{1, options(), 1};
+  SUBCASE("failed checks, then one that connects: the count starts again") {
+    CHECK_FALSE(h.checked(0, check_result::failed));
+    CHECK_FALSE(h.checked(0, check_result::failed));
+    CHECK_FALSE(h.checked(0, check_result::connected));
+    CHECK_FALSE(h.checked(0, check_result::failed));
+    CHECK_FALSE(h.checked(0, check_result::failed));
+    CHECK(h.state(0) == endpoint_state::healthy);
+  }
+  SUBCASE("calls that time out on a backend that still accepts connections") {
+    CHECK_FALSE(h.failed(0, false));
+    CHECK_FALSE(h.checked(0, check_result::connected));
+    CHECK_FALSE(h.failed(0, false));
+    CHECK_FALSE(h.checked(0, check_result::connected));
+    CHECK(h.failed(0, false));
+    CHECK(h.state(0) == endpoint_state::ejected);
+  }
+  SUBCASE("a call that gets through ends both runs") {
+    CHECK_FALSE(h.failed(0, false));
+    CHECK_FALSE(h.checked(0, check_result::failed));
+    h.succeeded(0, endpoint_health::clock::time_point{} + 1s);
+    CHECK_FALSE(h.failed(0, false));
+    CHECK_FALSE(h.checked(0, check_result::failed));
+    CHECK(h.state(0) == endpoint_state::healthy);
+  }
+}
+
+TEST_CASE("a check that connects brings an ejected or probing endpoint back") {
+  endpoint_health h{1, options(), 1};
+  auto t0 = endpoint_health::clock::time_point{} + 1s;
+  h.succeeded(0, t0);
+  h.eject(0);
+  fail_probe(h, 0); // backoff 100 ms now
+  CHECK(h.circuit_open());
+  CHECK_FALSE(h.checked(0, check_result::connected));
+  CHECK(h.state(0) == endpoint_state::healthy);
+  CHECK_FALSE(h.circuit_open());
+  // No call was served: the last success is still the call's.
+  CHECK(h.last_success(0) == t0);
+  // Its next ejection starts from backoff_initial again.
+  auto wait = h.eject(0);
+  CHECK(wait >= 25ms);
+  CHECK(wait <= 50ms);
+  REQUIRE(h.begin_probe(0));
+  CHECK_FALSE(h.checked(0, check_result::connected));
+  CHECK(h.state(0) == endpoint_state::healthy);
+}
+
+TEST_CASE("a failed check of an endpoint already out changes nothing") {
+  endpoint_health h{1, options(), 1};
+  h.eject(0);
+  CHECK_FALSE(h.checked(0, check_result::refused));
+  CHECK_FALSE(h.checked(0, check_result::failed));
+  CHECK(h.state(0) == endpoint_state::ejected);
+  REQUIRE(h.begin_probe(0));
+  CHECK_FALSE(h.checked(0, check_result::refused));
+  CHECK(h.state(0) == endpoint_state::probing);
+}
+
+TEST_CASE("a check is due unless a probe is on its way or a call just got through") {
+  endpoint_health h{2, options(), 1};
+  auto t0 = endpoint_health::clock::time_point{} + 10s;
+  // Never called: checked.
+  CHECK(h.check_due(0, t0, 1s));
+  h.succeeded(0, t0);
+  CHECK_FALSE(h.check_due(0, t0 + 999ms, 1s));
+  CHECK(h.check_due(0, t0 + 1s, 1s));
+  // Ejected: checked whatever its last success, so that it can come back.
+  h.eject(0);
+  CHECK(h.check_due(0, t0 + 1ms, 1s));
+  REQUIRE(h.begin_probe(0));
+  CHECK_FALSE(h.check_due(0, t0 + 5s, 1s));
+  CHECK(h.check_due(1, t0, 1s));
+}
