@@ -122,6 +122,10 @@ void render_pools(text_writer& w, const pool_list& pools) {
   per_endpoint(w, pools, "actorgate_pool_endpoint_failures_total", metric_type::counter,
                "Calls to the endpoint that failed.",
                [](const endpoint_stats& e) { return e.failures.load(relaxed); });
+  per_endpoint(w, pools, "actorgate_pool_endpoint_health_check_failures_total",
+               metric_type::counter,
+               "Health checks of the endpoint (a connect, closed at once) that did not connect.",
+               [](const endpoint_stats& e) { return e.failed_checks.load(relaxed); });
   per_endpoint(w, pools, "actorgate_pool_endpoint_outstanding_calls", metric_type::gauge,
                "Calls on their way to the endpoint now.",
                [](const endpoint_stats& e) { return u64(e.outstanding.load(relaxed)); });

@@ -8,6 +8,8 @@
 
 #include <caf/blocking_actor.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
 #include <caf/spawn_options.hpp>
 
 #include "actorgate/actors/errors.hpp"
@@ -314,12 +316,19 @@ public:
     for (std::size_t i = 0; i < opts_.workers; ++i)
       st.bells.push_back(std::make_shared<doorbell>());
     st.ready = std::make_shared<ready_calls>();
+    auto checks_stop = std::make_shared<std::atomic<bool>>(false);
+    if (opts_.health.check_interval.count() > 0)
+      st.checker = spawn<caf::detached>(health_checker, opts_.endpoints, checks_stop);
     // However the pool ends, its workers stop: at once if asleep, else after
-    // the call they are running, without taking another.
-    attach_functor([bells = st.bells, ready = st.ready] {
+    // the call they are running, without taking another; and so does the
+    // checker, within a moment even in the middle of a round.
+    attach_functor([bells = st.bells, ready = st.ready, checks_stop, checker = st.checker] {
       for (auto& b : bells)
         b->close();
       ready->clear();
+      checks_stop->store(true);
+      if (checker)
+        caf::anon_send_exit(checker, caf::exit_reason::user_shutdown);
     });
     st.busy_since.assign(opts_.workers, clock::time_point{});
     for (std::size_t i = 0; i < opts_.workers; ++i) {
@@ -333,6 +342,8 @@ public:
         [this](done_atom, outcome& o) { on_done(this, o); },
         [this](probe_atom, std::size_t ep) { on_probe(this, ep); },
         [this](nudge_atom) { on_nudge(this); },
+        [this](check_tick_atom) { on_check_tick(this); },
+        [this](checked_atom, health_round& r) { on_checked(this, r); },
     };
     return domain_(this).or_else(own);
   }
@@ -389,7 +400,15 @@ caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_ho
     es->address = to_string(ep);
     o.stats->endpoints.push_back(std::move(es));
   }
-  return sys.spawn<detail::pool_impl, caf::lazy_init>(host, std::move(o), std::move(domain));
+  auto checks = o.health.check_interval.count() > 0;
+  auto pool = sys.spawn<detail::pool_impl, caf::lazy_init>(host, std::move(o), std::move(domain));
+  // The pool starts (on its host) at its first message: with checks on,
+  // that is the first round, at once, so that they run before any call
+  // does, and a backend that is down when the gateway starts shows in
+  // /ready within a connect, not an interval.
+  if (checks)
+    caf::anon_send(pool, detail::check_tick_atom::value);
+  return pool;
 }
 
 } // namespace actorgate::rpc

@@ -15,15 +15,18 @@
 // picked among the healthy ones (least outstanding calls, or round-robin).
 // An endpoint that fails `eject_after` calls in a row is ejected and probed
 // back (a connect, by the pool itself) after a backoff that doubles, with
-// jitter. When every endpoint is ejected the circuit is open: calls fail with
-// backend_errc::unavailable at once instead of each waiting for a connect
-// timeout (the policy: endpoint_health.hpp). A failed call is retried on
-// another endpoint when that is safe (the request never left, or the job is
-// idempotent), within a retry budget (retry_budget.hpp) and never past the
-// deadline.
+// jitter. Every health_options::check_interval the pool also checks each
+// endpoint with a connect of its own, closed at once (health_check.hpp), so
+// that an endpoint whose backend died or came back while no call went to it
+// is ejected or taken back all the same. When every endpoint is ejected the
+// circuit is open: calls fail with backend_errc::unavailable at once instead
+// of each waiting for a connect timeout (the policy: endpoint_health.hpp). A
+// failed call is retried on another endpoint when that is safe (the request
+// never left, or the job is idempotent), within a retry budget
+// (retry_budget.hpp) and never past the deadline.
 //
 // pool.cpp takes calls and schedules them on the workers; pool_outcome.cpp
-// handles what comes back (a worker's outcome, probes).
+// handles what comes back (a worker's outcome, probes, health checks).
 //
 // typed_pool.hpp is the usual way in. A pool may instead speak a domain
 // protocol of its own, with handlers that turn its messages into jobs:
@@ -58,6 +61,7 @@
 #include "actorgate/actors/hosted_actor.hpp"
 #include "actorgate/rpc/connection.hpp"
 #include "actorgate/rpc/endpoint_health.hpp"
+#include "actorgate/rpc/health_check.hpp"
 #include "actorgate/rpc/pool_stats.hpp"
 #include "actorgate/rpc/retry_budget.hpp"
 
@@ -217,6 +221,12 @@ struct pool_state {
   /// the clock's epoch while it is idle.
   std::vector<clock::time_point> busy_since;
   bool nudge_armed = false;
+  /// Runs the health checks on a thread of its own; invalid while checks
+  /// are off.
+  caf::actor checker;
+  /// A round of checks is out at the checker: a tick that finds one out
+  /// sends none, so that rounds do not pile up behind a slow one.
+  bool check_out = false;
   static inline const char* name = "actorgate.pool";
 };
 

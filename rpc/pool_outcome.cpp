@@ -2,7 +2,8 @@
 // four steps, each on its own: record it (the pace of calls, the endpoint's
 // numbers and health), decide a retry, answer the caller, and reassign the
 // worker. Endpoint health itself is a policy (endpoint_health.hpp); here the
-// pool publishes what it says and sends the probes it asks for.
+// pool publishes what it says and sends the probes it asks for. The health
+// checks' rounds (health_check.hpp) are sent and taken in here too.
 #include <chrono>
 #include <iostream>
 
@@ -197,6 +198,43 @@ void on_probe(pool_actor* self, std::size_t ep) {
   p.only = ep;
   p.probe = true;
   enqueue(self, std::move(p), true);
+}
+
+void on_check_tick(pool_actor* self) {
+  auto& st = self->state;
+  if (!st.checker) // checks are off
+    return;
+  auto interval = st.opts.health.check_interval;
+  // A steady beat rather than one interval after each round's end: a slow
+  // round (connect timeouts) delays the next check by less.
+  self->delayed_send(self, interval, check_tick_atom::value);
+  if (st.check_out)
+    return;
+  health_round round;
+  auto now = clock::now();
+  for (std::size_t ep = 0; ep < st.health.size(); ++ep)
+    if (st.health.check_due(ep, now, interval))
+      round.endpoints.push_back(ep);
+  if (round.endpoints.empty())
+    return;
+  st.check_out = true;
+  self->send(st.checker, check_atom::value, std::move(round));
+}
+
+void on_checked(pool_actor* self, health_round& round) {
+  auto& st = self->state;
+  st.check_out = false;
+  for (std::size_t i = 0; i < round.endpoints.size() && i < round.results.size(); ++i) {
+    auto ep = round.endpoints[i];
+    auto r = round.results[i];
+    if (r != check_result::connected)
+      st.stats->endpoints[ep]->failed_checks.fetch_add(1, relaxed);
+    if (auto wait = st.health.checked(ep, r))
+      probe_later(self, ep, *wait);
+    else
+      publish_state(st, ep);
+  }
+  rebalance(self); // publishes whether the circuit is open
 }
 
 } // namespace actorgate::rpc::detail

@@ -27,6 +27,8 @@ struct endpoint_stats {
   std::atomic<endpoint_state> state{endpoint_state::healthy};
   std::atomic<std::uint64_t> calls{0};
   std::atomic<std::uint64_t> failures{0};
+  /// Health checks (a connect, closed at once) that did not connect.
+  std::atomic<std::uint64_t> failed_checks{0};
   /// Calls on their way to this endpoint now.
   std::atomic<std::size_t> outstanding{0};
 };

@@ -1,8 +1,8 @@
 // pool_steps: the pool actor's steps that its two files share (private to
 // rpc/). pool.cpp takes callers' calls and schedules them on the workers;
-// pool_outcome.cpp handles what comes back: a worker's outcome, and the
-// probes that bring an ejected endpoint back. All of them run on the pool's
-// own thread (the actor's), one at a time.
+// pool_outcome.cpp handles what comes back: a worker's outcome, the probes
+// that bring an ejected endpoint back, and the health checks. All of them run
+// on the pool's own thread (the actor's), one at a time.
 #pragma once
 
 #include <atomic>
@@ -18,6 +18,8 @@ namespace actorgate::rpc::detail {
 using pending = pool_state::pending;
 /// (probe_atom, endpoint index): the wait before a probe of that endpoint is over.
 using probe_atom = caf::atom_constant<caf::atom("ag_probe")>;
+/// (check_tick_atom): time for the next round of health checks.
+using check_tick_atom = caf::atom_constant<caf::atom("ag_htick")>;
 
 constexpr auto relaxed = std::memory_order_relaxed;
 
@@ -48,5 +50,9 @@ void eject(pool_actor* self, std::size_t ep);
 void on_done(pool_actor* self, outcome& o);
 /// The wait before a probe of `ep` is over: (probe_atom, ep).
 void on_probe(pool_actor* self, std::size_t ep);
+/// Time for a round of health checks: (check_tick_atom).
+void on_check_tick(pool_actor* self);
+/// A round of health checks is back from the checker: (checked_atom, round).
+void on_checked(pool_actor* self, health_round& round);
 
 } // namespace actorgate::rpc::detail
