@@ -223,7 +223,8 @@ group_schema<P> pool_group(const std::string& name) {
                "/work?us=200 at 4 connections on 2 cores. 0 wakes a worker for every call.")
       .integer("eject-after", at(&P::health, &rpc::health_options::eject_after), 1, 1000, "calls",
                "Passive health: this many failed calls in a row (connection refused or broken, "
-               "call-timeout reached) take an endpoint out of the rotation.")
+               "call-timeout reached) take an endpoint out of the rotation; health checks that "
+               "time out count too (see health-interval).")
       .duration("backoff-initial", at(&P::health, &rpc::health_options::backoff_initial), 1, max_ms,
                 "An ejected endpoint is probed (a connect, without traffic) after this long, "
                 "doubling with jitter up to backoff-max; when the probe connects it takes calls "
@@ -232,6 +233,17 @@ group_schema<P> pool_group(const std::string& name) {
       .duration("backoff-max", at(&P::health, &rpc::health_options::backoff_max), 1, max_ms,
                 "Longest wait between probes of an ejected endpoint: it bounds how long a backend "
                 "that came back waits to be used.")
+      .duration("health-interval", at(&P::health, &rpc::health_options::check_interval), 0, max_ms,
+                "Active health: this often each endpoint gets a TCP connect, closed at once, so "
+                "that an endpoint whose backend died or came back while no call went to it is "
+                "taken out or back in all the same, and the circuit and GET /ready follow. A "
+                "refused connect takes the endpoint out at once; a check that times out counts "
+                "toward eject-after like a failed call; one that connects takes an ejected "
+                "endpoint back. An endpoint that answered a call within the interval is not "
+                "checked. The connects come from one thread per pool, never from a worker, and "
+                "each is closed before the backend serves it (a backend thread reads its EOF "
+                "at most), so the sizing rule above is unchanged. 0 turns the checks off "
+                "(health is then passive only).")
       .integer("retries", at(&P::retry, &rpc::retry_options::max_retries), 0, 10, "attempts",
                "A failed call is tried again on another endpoint (if there is one) when that is "
                "safe: the connection was refused (nothing was sent), or the call is marked "
