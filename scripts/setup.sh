@@ -5,7 +5,8 @@
 #   SETUP       which packages: run (default: building and running the
 #               gateway and backend), test (adds the test suite's tools:
 #               doctest, curl, python3-thrift, a Prometheus server, a
-#               browser), fuzz (adds clang and libFuzzer)
+#               browser, Node.js and the OpenAPI validator from npm in
+#               tests/openapi), fuzz (adds clang and libFuzzer)
 #   BUILD_DIR   build folder               (default: build)
 #   BUILD_TYPE  CMake build type           (default: RelWithDebInfo)
 #   CMAKE_ARGS  extra arguments for cmake  (default: -DBUILD_TESTING=OFF with
@@ -30,6 +31,12 @@ case $setup in
                python3-yaml  # tests/deploy/check_manifests.py reads deploy/k8s/*.yaml
                prometheus chromium  # the metrics tests: promtool, a Prometheus server, a browser
                haproxy)  # the rolling-restart test: a load balancer in front of two gateways
+    # The OpenAPI validator (tests/openapi) runs on Node.js. A node and npm
+    # from elsewhere (e.g. NodeSource's nodejs, which bundles npm) will do;
+    # only without them are Debian's taken.
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+      packages+=(nodejs npm)
+    fi
     [[ $setup == fuzz ]] && packages+=(clang libclang-rt-14-dev)  # libFuzzer
     ;;
   *) echo "setup: SETUP must be run, test or fuzz" >&2; exit 2 ;;
@@ -44,6 +51,13 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The validator's npm packages, exactly as package-lock.json pins them: when
+# tests/openapi/node_modules is missing or older than the lock file.
+if [[ $setup != run && ! tests/openapi/node_modules/.package-lock.json -nt tests/openapi/package-lock.json ]]; then
+  echo "setup: npm ci in tests/openapi"
+  npm ci --prefix tests/openapi --no-audit --no-fund
 fi
 
 [[ -n ${SKIP_BUILD:-} ]] && exit 0
