@@ -140,20 +140,23 @@ json enum_schema(const enum_def& e) {
   }
   json s = {{"type", "string"},
             {"description", "A member's name; input also takes the member's number" +
-                                (numbers.empty() ? std::string{} : " (" + numbers + ")") + "."}};
+                                (numbers.empty() ? std::string{} : " (" + numbers + ")") +
+                                ". A number no member has is output as that number."}};
   if (!names.empty()) // 3.0 wants at least one value in `enum`
     s["enum"] = std::move(names);
   add_annotations(s, e.annotations);
   return s;
 }
 
+// The gateway names the exception in "error" without its module
+// (gateway/idl_routes.cpp).
 json exception_error_schema(const model& m, const struct_def& e) {
   std::string name = openapi_schema_name(m, e.module, e.name);
   return {{"type", "object"},
           {"description", "The declared exception " + name + ", as the gateway answers it."},
           {"required", json::array({"error", "status", "detail"})},
           {"properties",
-           {{"error", {{"type", "string"}, {"enum", json::array({name})}}},
+           {{"error", {{"type", "string"}, {"enum", json::array({e.name})}}},
             {"status", {{"type", "integer"}, {"enum", json::array({exception_status(e)})}}},
             {"detail", ref_to(name)}}}};
 }
@@ -178,20 +181,27 @@ std::string lowercase(std::string_view s) {
 }
 
 // One status's body: a single schema, or several alternatives. Declared
-// exceptions exclude each other by their "error" name (oneOf); the gateway's
-// error body would also match an exception's, so with it they are anyOf.
+// exceptions exclude each other by their "error" name (oneOf), unless two of
+// different modules share a name; the gateway's own error body would also
+// match an exception's. Without exclusion they are anyOf: oneOf rejects a
+// body that matches two.
 struct answer {
   std::vector<std::string> descriptions;
-  std::vector<std::string> schemas; ///< component names, each once
-  bool with_gateway_error = false;
+  std::vector<std::string> schemas;     ///< component names, each once
+  std::vector<std::string> error_names; ///< each schema's "error"; empty: the gateway's
+  bool exclusive = true;
 
-  void add(const std::string& description, const std::string& schema) {
+  void add(const std::string& description, const std::string& schema,
+           const std::string& error_name = {}) {
     descriptions.push_back(description);
     for (const auto& s : schemas)
       if (s == schema)
         return;
+    for (const auto& n : error_names)
+      exclusive = exclusive && n != error_name;
+    exclusive = exclusive && !error_name.empty();
     schemas.push_back(schema);
-    with_gateway_error = with_gateway_error || schema == gateway_error;
+    error_names.push_back(error_name);
   }
 
   json to_json() const {
@@ -205,7 +215,7 @@ struct answer {
       json alternatives = json::array();
       for (const auto& s : schemas)
         alternatives.push_back(ref_to(s));
-      schema = {{with_gateway_error ? "anyOf" : "oneOf", std::move(alternatives)}};
+      schema = {{exclusive ? "oneOf" : "anyOf", std::move(alternatives)}};
     }
     return {{"description", text}, {"content", {{"application/json", {{"schema", schema}}}}}};
   }
@@ -229,7 +239,7 @@ json responses(const model& m, const method_def& md) {
   for (const auto& e : md.throws) {
     const struct_def& x = *e.type->structure;
     errors[exception_status(x)].add("The method threw " + x.name + " (" + e.name + ").",
-                                    openapi_error_schema_name(m, x));
+                                    openapi_error_schema_name(m, x), x.name);
   }
   errors[400].add("Bad input: the error names the JSON path of the culprit.", gateway_error);
   errors[502].add("The backend failed, or threw an exception the IDL does not declare.",
@@ -238,6 +248,11 @@ json responses(const model& m, const method_def& md) {
   errors[504].add("The deadline passed before the backend answered.", gateway_error);
   for (const auto& [status, a] : errors)
     out[std::to_string(status)] = a.to_json();
+  // Every 503 of the gateway's own (overloaded, backend down, no thread
+  // free) says when to come back (actors/errors.cpp).
+  out["503"]["headers"]["Retry-After"] = {
+      {"description", "Seconds to wait before trying again (on the gateway's own 503s)."},
+      {"schema", {{"type", "integer"}, {"minimum", 0}}}};
   return out;
 }
 

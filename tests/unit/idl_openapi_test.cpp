@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <string>
@@ -62,12 +63,16 @@ std::set<std::string> keys(const json& object) {
   return out;
 }
 
-// The document of service `service` of an IDL text of its own.
-json doc_of(const std::string& text, const std::string& service, const std::string& prefix = "/") {
+// The document of service `service` of an IDL text of its own (scratch.thrift),
+// beside `others` (file name -> text) that it may include.
+json doc_of(const std::string& text, const std::string& service, const std::string& prefix = "/",
+            const std::map<std::string, std::string>& others = {}) {
   std::string tmpl = (std::filesystem::temp_directory_path() / "openapi-test-XXXXXX").string();
   std::filesystem::path dir = mkdtemp(tmpl.data());
   std::string file = (dir / "scratch.thrift").string();
   std::ofstream(file) << text;
+  for (const auto& [name, other] : others)
+    std::ofstream(dir / name) << other;
   try {
     model m = model::from_idl(file);
     const service_def& s = m.service(service);
@@ -135,6 +140,8 @@ TEST_CASE("idl openapi: echo takes its arguments as a JSON object and answers it
   CHECK(default_exception_status == 500);
   for (const char* status : {"400", "502", "503", "504"})
     CHECK_MESSAGE(body_schema(r[status]) == ref("actorgate-error"), status);
+  CHECK(r["503"]["headers"]["Retry-After"]["schema"]["type"] == "integer");
+  CHECK_FALSE(r["504"].contains("headers"));
   CHECK(r["400"]["description"].get<std::string>().find("JSON path") != std::string::npos);
 
   const json& nf = schema("NotFound-error");
@@ -313,6 +320,32 @@ TEST_CASE("idl openapi: exceptions sharing a status are alternatives") {
   CHECK(r["503"]["description"].get<std::string>().find("overloaded") != std::string::npos);
   CHECK_FALSE(r.contains("500"));
   CHECK(r.contains("204"));
+}
+
+TEST_CASE("idl openapi: an included exception's body names it without its module") {
+  const char* shop = R"(
+    exception Gone { 1: string what } (http.status = "404")
+  )";
+  const char* store = R"(
+    exception Gone { 1: i64 id } (http.status = "404")
+  )";
+  const char* idl = R"(
+    include "shop.thrift"
+    include "store.thrift"
+    service S { void f() throws (1: shop.Gone a, 2: store.Gone b) }
+  )";
+  json doc = doc_of(idl, "S", "/", {{"shop.thrift", shop}, {"store.thrift", store}});
+  const json& schemas = doc["components"]["schemas"];
+  REQUIRE(schemas.contains("shop.Gone-error"));
+  REQUIRE(schemas.contains("store.Gone-error"));
+  // as gateway/idl_routes.cpp answers: {"error": "Gone", "status": 404, "detail": {...}}
+  CHECK(schemas["shop.Gone-error"]["properties"]["error"]["enum"] == json::array({"Gone"}));
+  CHECK(schemas["shop.Gone-error"]["properties"]["detail"] == ref("shop.Gone"));
+  CHECK(schemas["store.Gone-error"]["properties"]["error"]["enum"] == json::array({"Gone"}));
+  CHECK(schemas["store.Gone-error"]["properties"]["detail"] == ref("store.Gone"));
+  // the same "error" in both: a body can match both, so anyOf
+  CHECK(body_schema(doc["paths"]["/f"]["post"]["responses"]["404"]) ==
+        json{{"anyOf", json::array({ref("shop.Gone-error"), ref("store.Gone-error")})}});
 }
 
 TEST_CASE("idl openapi: REST body routes, required arguments and operation ids") {
