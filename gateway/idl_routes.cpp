@@ -8,6 +8,7 @@
 #include "actorgate/actors/backend_timer.hpp"
 #include "actorgate/actors/errors.hpp"
 #include "actorgate/idl/codec.hpp"
+#include "actorgate/idl/openapi.hpp"
 #include "actorgate/rpc/typed_pool.hpp"
 
 namespace actorgate {
@@ -116,7 +117,14 @@ std::shared_ptr<const idl_service> load_idl_service(const idl_settings& s) {
   }
   svc->service = &pick_service(svc->model, s);
   svc->routes = idl::http_routes(*svc->service, s.prefix);
+  svc->openapi = idl::openapi_document(svc->model, *svc->service, svc->routes).dump(2);
   return svc;
+}
+
+caf::behavior idl_openapi_route(caf::event_based_actor*, std::shared_ptr<const idl_service> svc) {
+  return {[svc](handle_atom, const request&, const reply_handle& h) {
+    h.answer(response::raw_json(200, svc->openapi));
+  }};
 }
 
 caf::behavior idl_route(caf::event_based_actor* self, std::shared_ptr<const idl_service> svc,

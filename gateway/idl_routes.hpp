@@ -32,12 +32,20 @@ struct idl_service {
   idl::model model;
   const idl::service_def* service = nullptr;
   std::vector<idl::http_route> routes;
+  /// The OpenAPI document of the routes (idl/openapi.hpp), as served at
+  /// {prefix}/openapi.json.
+  std::string openapi;
 };
 
 /// Compiles (or reads) [idl] file and picks the service. Throws idl_error:
 /// the compiler's "FILE:LINE: message", a service the file lacks (listing
-/// those it has), or an annotation that cannot be served.
+/// those it has), or an annotation that cannot be served (or be documented:
+/// two routes on one path and verb).
 std::shared_ptr<const idl_service> load_idl_service(const idl_settings& s);
+
+/// GET {prefix}/openapi.json: svc->openapi.
+caf::behavior idl_openapi_route(caf::event_based_actor* self,
+                                std::shared_ptr<const idl_service> svc);
 
 /// The route actor of svc->routes[index], calling through `pool` (a generic
 /// pool: rpc::spawn_generic_pool).

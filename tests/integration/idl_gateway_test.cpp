@@ -599,3 +599,23 @@ TEST_CASE("idl: a method annotated idempotent is retried on another endpoint, ot
   CHECK(std::stoi(m["actorgate_pool_retries_total{pool=\"idl\"}"]) >= 2);
   a.proc.signal(SIGCONT);
 }
+
+TEST_CASE("idl: {prefix}/openapi.json is the service's OpenAPI document, valid for a real "
+          "validator") {
+  stack s{backends[0]};
+  auto r = s.client.get("/rpc/openapi.json");
+  REQUIRE(r.status == 200);
+  CHECK(r.header("content-type") == "application/json");
+  auto doc = json::parse(r.body);
+  CHECK(doc["openapi"] == "3.0.3");
+  CHECK(doc["info"]["title"] == "Everythings");
+  CHECK(doc["paths"].contains("/rpc/echo"));
+  CHECK(doc["paths"]["/rpc/add/{a}"].contains("get"));
+  CHECK(doc["paths"]["/rpc/echo"]["post"]["responses"].contains("404"));
+  temp_dir dir{"openapi"};
+  auto file = dir.write("served.json", r.body);
+  auto verdict =
+      run_command(ACTORGATE_NODE, {ACTORGATE_SOURCE_DIR "/tests/openapi/validate.js", file});
+  CHECK_MESSAGE(verdict.exit_code == 0, verdict.output);
+  CHECK(verdict.output.find("valid OpenAPI 3.0.3") != std::string::npos);
+}
