@@ -247,21 +247,24 @@ TEST_CASE("idl: declared exceptions answer their http.status, others 502") {
 }
 
 TEST_CASE("idl: REST annotations bind path and query arguments, typed from the IDL") {
-  stack s{backends[0]};
-  auto r = s.client.get("/rpc/add/5?b=6");
-  CHECK(r.status == 200);
-  CHECK(r.body == "11");
-  r = s.client.get("/rpc/add/5");
-  CHECK(r.body == "15");
-  r = s.client.get("/rpc/add/x");
-  CHECK(r.status == 400);
-  CHECK(body_of(r)["error"] == "a: expected an integer");
-  r = s.client.get("/rpc/add/5?b=1&c=2");
-  CHECK(r.status == 400);
-  CHECK(body_of(r)["error"].get<std::string>().rfind("c: ", 0) == 0);
-  r = s.client.get("/rpc/add/99999999999");
-  CHECK(r.status == 400);
-  CHECK(body_of(r)["error"] == "a: expected an integer from -2147483648 to 2147483647");
+  for (const auto& b : backends) {
+    INFO("backend: ", b.name);
+    stack s{b};
+    auto r = s.client.get("/rpc/add/5?b=6");
+    CHECK(r.status == 200);
+    CHECK(r.body == "11");
+    r = s.client.get("/rpc/add/5");
+    CHECK(r.body == "15");
+    r = s.client.get("/rpc/add/x");
+    CHECK(r.status == 400);
+    CHECK(body_of(r)["error"] == "a: expected an integer");
+    r = s.client.get("/rpc/add/5?b=1&c=2");
+    CHECK(r.status == 400);
+    CHECK(body_of(r)["error"].get<std::string>().rfind("c: ", 0) == 0);
+    r = s.client.get("/rpc/add/99999999999");
+    CHECK(r.status == 400);
+    CHECK(body_of(r)["error"] == "a: expected an integer from -2147483648 to 2147483647");
+  }
 }
 
 TEST_CASE("idl: bad input is a 400 naming the JSON path, and nothing reaches the backend") {
