@@ -9,12 +9,15 @@ struct Item {
   4: list<string> tags,
 }
 
+// The annotations matter only to actorgate-server's [idl], which serves this
+// file with no code (docs/extending.md, rung 0); the generated C++ ignores
+// them.
 exception NoSuchItem {
   1: i64 id,
-}
+} (http.status = "404")
 
 service Shop {
-  Item get_item(1: i64 id) throws (1: NoSuchItem missing),
+  Item get_item(1: i64 id) throws (1: NoSuchItem missing) (http.get = "/items/{id}"),
   /// The first `limit` items by id.
   list<Item> list_items(1: i32 limit),
   /// Stores `item` under a new id and returns it with that id.

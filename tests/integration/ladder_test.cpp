@@ -71,6 +71,30 @@ bool contains(const std::string& text, const std::string& part) {
 
 } // namespace
 
+TEST_CASE("ladder 0 no code: actorgate-server serves the shop's IDL from the file alone") {
+  auto shop = backend(ACTORGATE_SHOP_BACKEND_BIN, "shop-server");
+  auto gw =
+      gateway(gateway_binary(), {"--idl.file=" ACTORGATE_SOURCE_DIR "/examples/shop/shop.thrift",
+                                 "--idl.port=" + std::to_string(shop.port)});
+  http_client c{gw.port};
+  auto r = c.send("POST", "/rpc/add_item", R"({"item":{"name":"tea","price_cents":350}})");
+  CHECK(r.status == 200);
+  CHECK(r.body == R"({"id":1,"name":"tea","price_cents":350,"tags":[]})");
+  r = c.send("POST", "/rpc/get_item", R"({"id":1})");
+  CHECK(r.body == R"({"id":1,"name":"tea","price_cents":350,"tags":[]})");
+  r = c.get("/rpc/items/1"); // (http.get = "/items/{id}")
+  CHECK(r.body == R"({"id":1,"name":"tea","price_cents":350,"tags":[]})");
+  r = c.get("/rpc/items/9");
+  CHECK(r.status == 404); // NoSuchItem (http.status = "404")
+  CHECK(r.body == R"({"detail":{"id":9},"error":"NoSuchItem","status":404})");
+  r = c.send("POST", "/rpc/list_items", R"({"limit":"ten"})");
+  CHECK(r.status == 400);
+  CHECK(r.body ==
+        R"({"error":"limit: expected an integer from -2147483648 to 2147483647","status":400})");
+  CHECK(c.send("POST", "/rpc/remove_item", R"({"id":1})").status == 204);
+  CHECK(c.get("/rpc/openapi.json").status == 200);
+}
+
 TEST_CASE("ladder 1 hello: one route answered by an actor on the IO thread") {
   auto gw = gateway(ACTORGATE_HELLO_GATEWAY_BIN);
   http_client c{gw.port};
