@@ -286,14 +286,20 @@ TEST_CASE("idl: bad input is a 400 naming the JSON path, and nothing reaches the
   CHECK(bad("echo", R"({"value":{"needed":1,"level":"TOP"}})").rfind("value.level: ", 0) == 0);
   CHECK(bad("add", R"({"a":1,"b":"x"})").rfind("b: ", 0) == 0);
   CHECK(bad("add", R"({"a":1,"extra":2})").rfind("extra: ", 0) == 0);
-  // The backend was never called: it counted no notify and served ping alone.
   auto r = s.client.send("GET", "/rpc/echo", "");
   CHECK(r.status == 405);
   CHECK(r.header("allow").find("POST") != std::string::npos);
   r = s.client.send("POST", "/rpc/no_such_method", "{}");
   CHECK(r.status == 404);
+  // None of it reached the pool, let alone the backend.
+  auto calls = [&] {
+    return parse_exposition(
+        s.client.get("/metrics").body)["actorgate_pool_calls_total{pool=\"idl\"}"];
+  };
+  CHECK(calls() == "0");
   r = s.post("add", {{"a", 1}, {"b", 2}});
   CHECK(r.body == "3");
+  CHECK(calls() == "1");
 }
 
 namespace {
