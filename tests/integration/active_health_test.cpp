@@ -33,10 +33,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-milliseconds elapsed_since(steady_clock::time_point t) {
-  return duration_cast<milliseconds>(steady_clock::now() - t);
-}
-
 // Polls GET /ready every 5 ms until it answers `status`; how long that took,
 // or nullopt if it did not within `limit`.
 std::optional<milliseconds> ready_turns(http_client& c, unsigned status, milliseconds limit) {

@@ -7,18 +7,13 @@
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/wait.hpp"
 
 using namespace actorgate::test;
 using namespace std::chrono;
 using namespace std::chrono_literals;
 
-namespace {
-
-milliseconds elapsed_since(steady_clock::time_point t) {
-  return duration_cast<milliseconds>(steady_clock::now() - t);
-}
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("backend down -> 502/503 within a second and back up -> 200 without a restart") {
   std::optional<backend_process> backend{std::in_place};

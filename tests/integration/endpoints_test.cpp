@@ -46,10 +46,6 @@ std::string endpoint_list(std::initializer_list<std::uint16_t> ports) {
   return out;
 }
 
-milliseconds elapsed_since(steady_clock::time_point t) {
-  return duration_cast<milliseconds>(steady_clock::now() - t);
-}
-
 // A port that accepts no connection and answers no SYN: a listener with a
 // full accept queue, as a crashed host behind a firewall looks. A connect to
 // it hangs until the client's connect timeout.

@@ -20,4 +20,10 @@ bool wait_until(F ready, std::chrono::milliseconds limit = std::chrono::seconds(
   return ready();
 }
 
+/// Milliseconds since `t`, for a test that reports or bounds a time.
+inline std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               t);
+}
+
 } // namespace actorgate::test
