@@ -11,9 +11,9 @@
 #include <caf/send.hpp>
 
 #include "actorgate/actors/routes.hpp"
-#include "actorgate/gateway/idl_routes.hpp"
 #include "actorgate/gateway/ready_route.hpp"
 #include "actorgate/gateway/signals.hpp"
+#include "actorgate/idl/route.hpp"
 #include "actorgate/metrics/admin_page.hpp"
 
 namespace actorgate {
@@ -49,7 +49,7 @@ gateway::gateway(int argc, char** argv, const char* program, const std::vector<s
       return;
     }
   }
-  if (auto idl = cfg_.idl(); !idl.file.empty() && !serve_idl(idl))
+  if (auto idl = cfg_.idl(); !idl.source.file.empty() && !serve_idl(idl))
     exit_code_ = 2;
 }
 
@@ -61,21 +61,21 @@ caf::actor gateway::generic_pool(rpc::pool_options opts) {
 
 bool gateway::serve_idl(const idl_settings& s) {
   try {
-    auto svc = load_idl_service(s);
+    auto svc = load_idl_service(s.source);
     for (const auto& w : svc->model.warnings())
       std::cerr << program_ << ": idl.file: warning: " << w << std::endl;
     auto pool = generic_pool(s.pool);
     for (std::size_t i = 0; i < svc->routes.size(); ++i)
       route(svc->routes[i].verb, svc->routes[i].pattern, per_thread(idl_route, svc, i, pool));
-    auto prefix = s.prefix;
+    auto prefix = s.source.prefix;
     while (!prefix.empty() && prefix.back() == '/')
       prefix.pop_back();
     route(method::get, prefix + "/openapi.json", per_thread(idl_openapi_route, svc));
     return true;
   } catch (const idl::idl_error& e) {
-    std::cerr << program_ << ": idl.file \"" << s.file << "\": " << e.what() << std::endl;
+    std::cerr << program_ << ": idl.file \"" << s.source.file << "\": " << e.what() << std::endl;
   } catch (const std::invalid_argument& e) { // two routes of the IDL on one path
-    std::cerr << program_ << ": idl.file \"" << s.file << "\": " << e.what() << std::endl;
+    std::cerr << program_ << ": idl.file \"" << s.source.file << "\": " << e.what() << std::endl;
   }
   return false;
 }

@@ -7,7 +7,7 @@
 // (Prometheus metrics of every route, pool and the process) and, if
 // [http] admin-path is set, the admin page there; the access log ([log]);
 // and a summary on stdout at start-up and after the drain. If [idl] file is
-// set, it serves that Thrift service over HTTP/JSON (gateway/idl_routes.hpp).
+// set, it serves that Thrift service over HTTP/JSON (idl/route.hpp).
 //
 //   int main(int argc, char** argv) {
 //     actorgate::gateway gw{argc, argv, "my-gateway"};

@@ -283,16 +283,16 @@ group_schema<idl_settings> idl_group(const std::string& name) {
                     "method as POST {prefix}/{method}, the http.get/post/put/patch/delete "
                     "annotations as REST routes, and {prefix}/openapi.json. The other keys are "
                     "those of a pool group, for the pool that calls it."};
-  s.text("file", at(&I::file), true,
+  s.text("file", at(&I::source, &idl_source::file), true,
          "The .thrift file to serve (its includes are resolved beside it), or a model "
          "written by `thrift --gen xml:merge` (a .xml file); \"\" serves no IDL. Compiled at "
          "start-up: an IDL error stops the gateway with exit code 2.")
-      .text("service", at(&I::service), true,
+      .text("service", at(&I::source, &idl_source::service), true,
             "The service to serve, by name (\"Shop\") or module and name (\"shop.Shop\"); \"\" "
             "when the file has exactly one.")
-      .text("prefix", at(&I::prefix), false, "Path under which its routes are served.",
-            route_path_rule)
-      .text("compiler", at(&I::compiler), false,
+      .text("prefix", at(&I::source, &idl_source::prefix), false,
+            "Path under which its routes are served.", route_path_rule)
+      .text("compiler", at(&I::source, &idl_source::compiler), false,
             "The Thrift compiler run on a .thrift file: a path, or a name looked up in PATH.")
       .include(pool_group(name), at(&I::pool));
   return s;

@@ -13,6 +13,7 @@
 #include "actorgate/gateway/access_log.hpp"
 #include "actorgate/gateway/option_schema.hpp"
 #include "actorgate/http/server_options.hpp"
+#include "actorgate/idl/source.hpp"
 #include "actorgate/rpc/backend_server.hpp"
 #include "actorgate/rpc/pool.hpp"
 
@@ -44,14 +45,8 @@ struct gateway_settings {
 
 /// [idl]: a Thrift service served over HTTP/JSON from its IDL alone.
 struct idl_settings {
-  /// The .thrift file, or a model `thrift --gen xml:merge` wrote (.xml);
-  /// "" serves no IDL.
-  std::string file;
-  /// The service to serve; "" if the file has exactly one.
-  std::string service;
-  std::string prefix = "/rpc";
-  /// The Thrift compiler run on a .thrift file.
-  std::string compiler = "thrift";
+  /// file "" serves no IDL.
+  idl_source source;
   /// The pool of blocking workers that calls the service.
   rpc::pool_options pool;
 };

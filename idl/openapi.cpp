@@ -149,7 +149,7 @@ json enum_schema(const enum_def& e) {
 }
 
 // The gateway names the exception in "error" without its module
-// (gateway/idl_routes.cpp).
+// (idl/route.cpp).
 json exception_error_schema(const model& m, const struct_def& e) {
   std::string name = openapi_schema_name(m, e.module, e.name);
   return {{"type", "object"},

@@ -338,7 +338,7 @@ TEST_CASE("idl openapi: an included exception's body names it without its module
   const json& schemas = doc["components"]["schemas"];
   REQUIRE(schemas.contains("shop.Gone-error"));
   REQUIRE(schemas.contains("store.Gone-error"));
-  // as gateway/idl_routes.cpp answers: {"error": "Gone", "status": 404, "detail": {...}}
+  // as idl/route.cpp answers: {"error": "Gone", "status": 404, "detail": {...}}
   CHECK(schemas["shop.Gone-error"]["properties"]["error"]["enum"] == json::array({"Gone"}));
   CHECK(schemas["shop.Gone-error"]["properties"]["detail"] == ref("shop.Gone"));
   CHECK(schemas["store.Gone-error"]["properties"]["error"]["enum"] == json::array({"Gone"}));

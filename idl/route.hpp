@@ -1,12 +1,13 @@
-// idl_routes: a Thrift service served over HTTP/JSON from its IDL alone, the
-// [idl] group. The gateway loads the IDL at start-up (load_idl_service) and
-// gives each of its routes (idl/http_mapping.hpp) an idl_route actor, which
+// route: a Thrift service served over HTTP/JSON from its IDL alone (the
+// gateway's [idl] group). The service is loaded once at start-up
+// (load_idl_service) and each of its routes (idl/http_mapping.hpp) gets an
+// idl_route actor, which
 // turns the request into the method's arguments, checks them against the IDL
 // on the HTTP thread and sends a job to the [idl] pool: a worker writes the
 // call with the generic codec (idl/codec.hpp) on its connection, reads the
 // reply and makes the response there, off the HTTP thread.
 //
-//   auto svc = load_idl_service(cfg.idl());           // throws idl::idl_error
+//   auto svc = load_idl_service({"shop.thrift", "Shop", "/rpc"});   // throws idl::idl_error
 //   for (std::size_t i = 0; i < svc->routes.size(); ++i)
 //     gw.route(svc->routes[i].verb, svc->routes[i].pattern,
 //              gw.per_thread(idl_route, svc, i, pool));
@@ -21,9 +22,9 @@
 #include <caf/behavior.hpp>
 #include <caf/event_based_actor.hpp>
 
-#include "actorgate/gateway/option_groups.hpp"
 #include "actorgate/idl/http_mapping.hpp"
 #include "actorgate/idl/model.hpp"
+#include "actorgate/idl/source.hpp"
 
 namespace actorgate {
 
@@ -37,11 +38,11 @@ struct idl_service {
   std::string openapi;
 };
 
-/// Compiles (or reads) [idl] file and picks the service. Throws idl_error:
+/// Compiles (or reads) the file and picks the service. Throws idl_error:
 /// the compiler's "FILE:LINE: message", a service the file lacks (listing
 /// those it has), or an annotation that cannot be served (or be documented:
 /// two routes on one path and verb).
-std::shared_ptr<const idl_service> load_idl_service(const idl_settings& s);
+std::shared_ptr<const idl_service> load_idl_service(const idl_source& s);
 
 /// GET {prefix}/openapi.json: svc->openapi.
 caf::behavior idl_openapi_route(caf::event_based_actor* self,

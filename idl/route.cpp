@@ -1,4 +1,4 @@
-#include "actorgate/gateway/idl_routes.hpp"
+#include "actorgate/idl/route.hpp"
 
 #include <utility>
 
@@ -19,7 +19,7 @@ bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-const idl::service_def& pick_service(const idl::model& m, const idl_settings& s) {
+const idl::service_def& pick_service(const idl::model& m, const idl_source& s) {
   if (!s.service.empty())
     return m.service(s.service);
   std::vector<const idl::service_def*> own;
@@ -106,7 +106,7 @@ response answer(apache::thrift::protocol::TProtocol& p, const idl::method_def& m
 
 } // namespace
 
-std::shared_ptr<const idl_service> load_idl_service(const idl_settings& s) {
+std::shared_ptr<const idl_service> load_idl_service(const idl_source& s) {
   auto svc = std::make_shared<idl_service>();
   if (ends_with(s.file, ".xml")) {
     svc->model = idl::model::from_xml_file(s.file);
