@@ -7,6 +7,7 @@ find_dependency(spdlog 1.10)
 find_dependency(pugixml)
 find_dependency(PkgConfig)
 pkg_check_modules(THRIFT REQUIRED IMPORTED_TARGET thrift)
+pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
 # CAF 0.17 as packaged by Debian ships no CMake package: the same imported
 # targets the project's own build makes.
 if(NOT TARGET caf::core)

@@ -120,6 +120,8 @@ std::string endpoint_list(const rpc::pool_options& opts) {
   std::string out;
   for (const auto& t : opts.endpoints)
     out += (out.empty() ? "" : ",") + rpc::to_string(t);
+  for (const auto& d : opts.discover)
+    out += (out.empty() ? "dns:" : ",dns:") + rpc::to_string(d);
   return out;
 }
 } // namespace

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "actorgate/rpc/discovery.hpp"
+
 namespace actorgate {
 
 namespace {
@@ -40,14 +42,30 @@ template <class M> auto first_endpoint(M E::*member) {
 const std::vector<std::pair<std::string, rpc::transport_kind>> transports = {
     {"framed", rpc::transport_kind::framed}, {"buffered", rpc::transport_kind::buffered}};
 
-bool parse_endpoint_list(const std::string& text,
-                         std::vector<std::pair<std::string, std::uint16_t>>& out) {
+// One item of `endpoints`: a literal host:port, or dns:NAME:PORT (`dns`).
+struct listed_endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  bool dns = false;
+};
+
+bool parse_endpoint_list(const std::string& text, std::vector<listed_endpoint>& out) {
   std::stringstream in{text};
   std::string item;
   while (std::getline(in, item, ',')) {
     auto b = item.find_first_not_of(' ');
     auto e = item.find_last_not_of(' ');
     item = b == std::string::npos ? "" : item.substr(b, e - b + 1);
+    // Before the host:port split: "dns:name:9090" would otherwise pass as
+    // the host "dns:name".
+    if (item.rfind("dns:", 0) == 0) {
+      listed_endpoint d;
+      d.dns = true;
+      if (!rpc::parse_dns_item(item, d.host, d.port))
+        return false;
+      out.push_back(d);
+      continue;
+    }
     auto colon = item.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == item.size())
       return false;
@@ -58,7 +76,7 @@ bool parse_endpoint_list(const std::string& text,
     auto port = std::stoi(port_text);
     if (port < 1 || port > 65535)
       return false;
-    out.emplace_back(item.substr(0, colon), static_cast<std::uint16_t>(port));
+    out.push_back({item.substr(0, colon), static_cast<std::uint16_t>(port), false});
   }
   return !out.empty();
 }
@@ -188,14 +206,35 @@ group_schema<P> pool_group(const std::string& name) {
           "endpoints", true,
           "Several instances of that backend, e.g. \"10.0.0.1:9090,10.0.0.2:9090\"; when set it "
           "replaces host and port, each taking the transport and timeouts above. Calls spread "
-          "over the endpoints that are healthy.",
+          "over the endpoints that are healthy. An item \"dns:NAME:PORT\" stands for every A "
+          "and AAAA record of NAME, resolved at start and again every dns-refresh: an address "
+          "that appears joins the pool, one that goes takes no new call (calls in flight "
+          "finish, then its connections close). An empty answer or a failed resolution keeps "
+          "the last good addresses (one line on stderr). If the first resolution fails, calls "
+          "get 503 until one succeeds. Literal items may be mixed in "
+          "(\"dns:backends.local:9090,10.0.0.5:9090\").",
           [](const std::string& v) -> std::string {
-            std::vector<std::pair<std::string, std::uint16_t>> eps;
+            std::vector<listed_endpoint> eps;
             if (!v.empty() && !parse_endpoint_list(v, eps))
-              return "must be host:port items separated by commas, e.g. "
-                     "\"10.0.0.1:9090,10.0.0.2:9090\"";
+              return "must be host:port or dns:NAME:PORT items separated by commas, e.g. "
+                     "\"10.0.0.1:9090,dns:backends.local:9090\"";
             return {};
           })
+      .duration("dns-refresh", at(&P::dns_refresh), 10, max_ms,
+                "How often the dns: names of endpoints are resolved again. A change in DNS "
+                "reaches the pool within about this long (plus the record's caching in the "
+                "servers asked).")
+      .text("dns-servers", at(&P::dns_servers), true,
+            "DNS servers asked for the dns: names of endpoints, \"ip:port\" items separated by "
+            "commas (\"[v6]:port\" for IPv6), e.g. \"10.0.0.2:53\"; they alone are asked "
+            "(not /etc/hosts). \"\" uses the system's resolver configuration "
+            "(/etc/resolv.conf, /etc/hosts).",
+            [](const std::string& v) -> std::string {
+              if (!rpc::parse_dns_servers(v))
+                return "must be \"\" or ip:port items separated by commas, e.g. "
+                       "\"10.0.0.2:53,[fd00::2]:53\"";
+              return {};
+            })
       .choice("balance", at(&P::balance),
               std::vector<std::pair<std::string, rpc::balance_kind>>{
                   {"least-outstanding", rpc::balance_kind::least_outstanding},
@@ -253,16 +292,17 @@ group_schema<P> pool_group(const std::string& name) {
                "Retries may add at most this many percent to the calls (a token bucket), so that "
                "a sick backend does not get its load multiplied.")
       .then([](const caf::settings& c, const std::string& group, P& p) {
-        std::vector<std::pair<std::string, std::uint16_t>> listed;
+        std::vector<listed_endpoint> listed;
         if (auto text = caf::get_if<std::string>(&c, group + ".endpoints");
             text && parse_endpoint_list(*text, listed)) {
           auto model = p.endpoints.front();
           p.endpoints.clear();
-          for (const auto& [host, port] : listed) {
+          p.discover.clear();
+          for (const auto& l : listed) {
             auto ep = model;
-            ep.host = host;
-            ep.port = port;
-            p.endpoints.push_back(ep);
+            ep.host = l.host;
+            ep.port = l.port;
+            (l.dns ? p.discover : p.endpoints).push_back(ep);
           }
         }
         p.stats = std::make_shared<rpc::pool_stats>();

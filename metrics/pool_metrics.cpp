@@ -37,8 +37,10 @@ void per_endpoint(text_writer& w, const pool_list& pools, const char* name, metr
                   const char* help, F value) {
   w.family(name, t, help);
   for (const auto& p : pools)
-    for (const auto& e : p->endpoints)
-      w.sample(name, {{"pool", p->name}, {"endpoint", e->address}}, value(*e));
+    p->each_endpoint([&](const rpc::endpoint_stats& e) {
+      if (!e.removed.load(relaxed))
+        w.sample(name, {{"pool", p->name}, {"endpoint", e.address}}, value(e));
+    });
 }
 
 } // namespace
@@ -98,6 +100,14 @@ void render_pools(text_writer& w, const pool_list& pools) {
       w.sample("actorgate_pool_errors_total", {{"pool", p->name}, {"kind", kind_label(k)}},
                p->errors_of(k));
 
+  per_pool(w, pools, "actorgate_pool_discovered_endpoints", metric_type::gauge,
+           "Endpoints found by DNS discovery (dns: items of endpoints) in its last good answer; "
+           "0 for a pool without dns: items.",
+           [](const pool_stats& p) { return u64(p.discovered.load(relaxed)); });
+  per_pool(w, pools, "actorgate_pool_dns_failures_total", metric_type::counter,
+           "Resolutions of a dns: name that failed or came back empty (the pool then keeps the "
+           "last good addresses).",
+           [](const pool_stats& p) { return p.dns_failures.load(relaxed); });
   per_pool(w, pools, "actorgate_pool_circuit_open", metric_type::gauge,
            "1 while every endpoint is ejected and the pool fails calls at once, else 0.",
            [](const pool_stats& p) { return u64(p.circuit_open.load(relaxed) ? 1 : 0); });
@@ -108,13 +118,15 @@ void render_pools(text_writer& w, const pool_list& pools) {
   w.family("actorgate_pool_endpoint_state", metric_type::gauge,
            "Health of each backend endpoint: 1 for its current state, 0 for the others.");
   for (const auto& p : pools)
-    for (const auto& e : p->endpoints) {
-      auto now = e->state.load(relaxed);
+    p->each_endpoint([&](const rpc::endpoint_stats& e) {
+      if (e.removed.load(relaxed)) // gone from DNS: its series go too
+        return;
+      auto now = e.state.load(relaxed);
       for (auto s : endpoint_states)
         w.sample("actorgate_pool_endpoint_state",
-                 {{"pool", p->name}, {"endpoint", e->address}, {"state", rpc::to_string(s)}},
+                 {{"pool", p->name}, {"endpoint", e.address}, {"state", rpc::to_string(s)}},
                  u64(s == now ? 1 : 0));
-    }
+    });
 
   per_endpoint(w, pools, "actorgate_pool_endpoint_calls_total", metric_type::counter,
                "Calls sent to the endpoint.",

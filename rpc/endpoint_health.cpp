@@ -9,9 +9,26 @@ endpoint_health::endpoint_health(std::size_t endpoints, const health_options& op
     : opts_(opts), endpoints_(endpoints), rng_(seed) {}
 
 bool endpoint_health::circuit_open() const {
-  return !endpoints_.empty() &&
-         std::none_of(endpoints_.begin(), endpoints_.end(),
-                      [](const endpoint& e) { return e.state == endpoint_state::healthy; });
+  return active_count() > 0 &&
+         std::none_of(endpoints_.begin(), endpoints_.end(), [](const endpoint& e) {
+           return e.active && e.state == endpoint_state::healthy;
+         });
+}
+
+void endpoint_health::add() {
+  endpoints_.emplace_back();
+}
+
+void endpoint_health::set_active(std::size_t ep, bool on) {
+  auto& e = endpoints_[ep];
+  if (on && !e.active)
+    e = endpoint{};
+  e.active = on;
+}
+
+std::size_t endpoint_health::active_count() const {
+  return static_cast<std::size_t>(std::count_if(endpoints_.begin(), endpoints_.end(),
+                                                [](const endpoint& e) { return e.active; }));
 }
 
 void endpoint_health::succeeded(std::size_t ep, clock::time_point at) {
@@ -45,7 +62,8 @@ std::chrono::milliseconds endpoint_health::eject(std::size_t ep) {
 }
 
 bool endpoint_health::begin_probe(std::size_t ep) {
-  if (ep >= endpoints_.size() || endpoints_[ep].state != endpoint_state::ejected)
+  if (ep >= endpoints_.size() || !endpoints_[ep].active ||
+      endpoints_[ep].state != endpoint_state::ejected)
     return false;
   endpoints_[ep].state = endpoint_state::probing;
   return true;
@@ -54,7 +72,7 @@ bool endpoint_health::begin_probe(std::size_t ep) {
 bool endpoint_health::check_due(std::size_t ep, clock::time_point now,
                                 clock::duration interval) const {
   const auto& e = endpoints_[ep];
-  if (e.state == endpoint_state::probing)
+  if (!e.active || e.state == endpoint_state::probing)
     return false;
   return e.state != endpoint_state::healthy || e.last_success == clock::time_point{} ||
          now - e.last_success >= interval;

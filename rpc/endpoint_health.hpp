@@ -90,8 +90,17 @@ public:
 
   std::size_t size() const { return endpoints_.size(); }
   endpoint_state state(std::size_t ep) const { return endpoints_[ep].state; }
-  /// True while no endpoint is healthy (and there is one).
+  /// True while no active endpoint is healthy (and there is an active one).
   bool circuit_open() const;
+
+  /// A new endpoint (found by DNS discovery): healthy and active.
+  void add();
+  /// Takes `ep` out (false: no calls, checks or probes) or back in (true:
+  /// healthy, with a clean record, as a new endpoint would be: whatever it
+  /// did before it left says little of the backend there now).
+  void set_active(std::size_t ep, bool on);
+  bool active(std::size_t ep) const { return endpoints_[ep].active; }
+  std::size_t active_count() const;
   /// When a call or probe on `ep` last got through; the clock's epoch if none has.
   clock::time_point last_success(std::size_t ep) const { return endpoints_[ep].last_success; }
 
@@ -140,6 +149,7 @@ private:
     std::size_t failed_checks = 0; // in a row
     std::chrono::milliseconds backoff{0};
     clock::time_point last_success{};
+    bool active = true;
   };
   health_options opts_;
   std::vector<endpoint> endpoints_;

@@ -173,9 +173,12 @@ std::vector<check_result> check_connects(const std::vector<endpoint>& targets,
 caf::behavior health_checker(caf::event_based_actor* self, std::vector<endpoint> endpoints,
                              std::shared_ptr<const std::atomic<bool>> stop) {
   return {[self, endpoints = std::move(endpoints), stop](check_atom, health_round& round) {
-    std::vector<endpoint> targets;
-    for (auto i : round.endpoints)
-      targets.push_back(endpoints.at(i));
+    // A pool whose endpoints grow (DNS discovery) sends the addresses
+    // along: the list this actor started with may be out of date.
+    auto targets = round.targets;
+    if (targets.empty())
+      for (auto i : round.endpoints)
+        targets.push_back(endpoints.at(i));
     round.results = check_connects(targets, *stop);
     self->send(caf::actor_cast<caf::actor>(self->current_sender()), checked_atom::value,
                std::move(round));

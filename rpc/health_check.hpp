@@ -45,6 +45,8 @@ std::vector<check_result> check_connects(const std::vector<endpoint>& targets,
 /// the checker `results` (one per endpoint, in that order).
 struct health_round {
   std::vector<std::size_t> endpoints;
+  /// Their addresses, if given; else the checker's own list by index.
+  std::vector<endpoint> targets;
   std::vector<check_result> results;
 };
 

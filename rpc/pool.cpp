@@ -43,10 +43,14 @@ std::size_t outstanding(const pool_state& st, std::size_t ep) {
   return st.stats->endpoints[ep]->outstanding.load(relaxed);
 }
 
+// A pool with dns: names only, none of which has resolved yet, has no
+// endpoint: its calls fail at once, as with the circuit open.
+constexpr const char* no_endpoint_yet = "no endpoint: DNS discovery has found none yet";
+
 void publish(pool_state& st) {
   st.stats->busy.store(st.workers.size() - st.idle.size(), relaxed);
   st.stats->queued.store(st.queue.size() + st.ready->size(), relaxed);
-  st.stats->circuit_open.store(st.health.circuit_open(), relaxed);
+  st.stats->circuit_open.store(st.health.circuit_open() || st.health.active_count() == 0, relaxed);
 }
 
 // The endpoint for the next call: a healthy one, the least busy (or the next
@@ -58,7 +62,7 @@ std::optional<std::size_t> pick(pool_state& st, const pending& p) {
   std::optional<std::size_t> best, fallback;
   for (std::size_t k = 0; k < n; ++k) {
     auto i = (st.next + k) % n;
-    if (st.health.state(i) != endpoint_state::healthy)
+    if (!st.health.active(i) || st.health.state(i) != endpoint_state::healthy)
       continue;
     if (p.avoid && *p.avoid == i) {
       fallback = i;
@@ -106,7 +110,10 @@ std::optional<attempt> start(pool_actor* self, pending p) {
     return std::nullopt;
   auto ep = pick(st, p);
   if (!ep) {
-    fail(st, p, make_error(backend_errc::unavailable, "circuit open: every endpoint is ejected"));
+    fail(st, p,
+         make_error(backend_errc::unavailable, st.health.active_count() == 0
+                                                   ? no_endpoint_yet
+                                                   : "circuit open: every endpoint is ejected"));
     return std::nullopt;
   }
   st.stats->endpoints[*ep]->outstanding.fetch_add(1, relaxed);
@@ -303,8 +310,10 @@ namespace {
 class pool_impl final : public pool_actor {
 public:
   using domain_fn = std::function<caf::message_handler(pool_actor*)>;
-  pool_impl(caf::actor_config& cfg, actor_host* host, pool_options opts, domain_fn domain)
-      : pool_actor(cfg, host), opts_(std::move(opts)), domain_(std::move(domain)) {}
+  pool_impl(caf::actor_config& cfg, actor_host* host, pool_options opts, domain_fn domain,
+            dns_round first)
+      : pool_actor(cfg, host), opts_(std::move(opts)), domain_(std::move(domain)),
+        first_(std::move(first)) {}
 
   caf::behavior make_behavior() override {
     auto& st = state;
@@ -316,27 +325,45 @@ public:
     for (std::size_t i = 0; i < opts_.workers; ++i)
       st.bells.push_back(std::make_shared<doorbell>());
     st.ready = std::make_shared<ready_calls>();
+    st.discovered.assign(opts_.endpoints.size(), false);
+    st.table = std::make_shared<endpoint_table>(opts_.endpoints);
     auto checks_stop = std::make_shared<std::atomic<bool>>(false);
     if (opts_.health.check_interval.count() > 0)
       st.checker = spawn<caf::detached>(health_checker, opts_.endpoints, checks_stop);
+    if (!opts_.discover.empty()) {
+      std::vector<std::string> names;
+      for (const auto& d : opts_.discover)
+        names.push_back(d.host);
+      st.last_good.resize(names.size());
+      st.dns_failing.assign(names.size(), false);
+      st.resolver = spawn<caf::detached>(dns_resolver, std::move(names), opts_.dns_servers,
+                                         dns_try_timeout(opts_), checks_stop);
+    }
     // However the pool ends, its workers stop: at once if asleep, else after
-    // the call they are running, without taking another; and so does the
-    // checker, within a moment even in the middle of a round.
-    attach_functor([bells = st.bells, ready = st.ready, checks_stop, checker = st.checker] {
+    // the call they are running, without taking another; and so do the
+    // checker and the resolver, within a moment even in the middle of a round.
+    attach_functor([bells = st.bells, ready = st.ready, checks_stop, checker = st.checker,
+                    resolver = st.resolver] {
       for (auto& b : bells)
         b->close();
       ready->clear();
       checks_stop->store(true);
       if (checker)
         caf::anon_send_exit(checker, caf::exit_reason::user_shutdown);
+      if (resolver)
+        caf::anon_send_exit(resolver, caf::exit_reason::user_shutdown);
     });
     st.busy_since.assign(opts_.workers, clock::time_point{});
     for (std::size_t i = 0; i < opts_.workers; ++i) {
-      st.workers.push_back(
-          spawn<caf::detached + caf::linked>(worker_loop, caf::actor_cast<caf::actor>(this), i,
-                                             opts_.endpoints, st.ready, st.bells[i]));
+      st.workers.push_back(spawn<caf::detached + caf::linked>(
+          worker_loop, caf::actor_cast<caf::actor>(this), i,
+          std::const_pointer_cast<const endpoint_table>(st.table), st.ready, st.bells[i]));
       st.idle.push_back(opts_.workers - 1 - i);
     }
+    // The first resolution, made by spawn_pool(), before any call is taken:
+    // it also sets the beat of the next ones.
+    if (st.resolver)
+      on_resolved(this, first_);
     publish(st);
     caf::message_handler own{
         [this](done_atom, outcome& o) { on_done(this, o); },
@@ -344,6 +371,8 @@ public:
         [this](nudge_atom) { on_nudge(this); },
         [this](check_tick_atom) { on_check_tick(this); },
         [this](checked_atom, health_round& r) { on_checked(this, r); },
+        [this](dns_tick_atom) { on_dns_tick(this); },
+        [this](resolved_atom, dns_round& r) { on_resolved(this, r); },
     };
     return domain_(this).or_else(own);
   }
@@ -351,6 +380,7 @@ public:
 private:
   pool_options opts_;
   domain_fn domain_;
+  dns_round first_;
 };
 
 } // namespace
@@ -361,7 +391,9 @@ caf::result<caf::message> submit(pool_actor* self, job j) {
   using namespace detail;
   auto& st = self->state;
   if (st.stats->circuit_open.load(relaxed))
-    return make_error(backend_errc::unavailable, "circuit open: every endpoint is ejected");
+    return make_error(backend_errc::unavailable, st.health.active_count() == 0
+                                                     ? no_endpoint_yet
+                                                     : "circuit open: every endpoint is ejected");
   // Decided before a response promise exists: once one does, CAF 0.17
   // ignores an error returned from the handler.
   if (!has_room(self)) {
@@ -381,7 +413,7 @@ caf::result<caf::message> submit(pool_actor* self, job j) {
 
 caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_host* host,
                       std::function<caf::message_handler(pool_actor*)> domain) {
-  if (opts.endpoints.empty())
+  if (opts.endpoints.empty() && opts.discover.empty())
     throw std::invalid_argument("a backend pool needs at least one endpoint");
   if (opts.workers == 0)
     throw std::invalid_argument("a backend pool needs at least one worker");
@@ -400,8 +432,22 @@ caf::actor spawn_pool(caf::actor_system& sys, const pool_options& opts, actor_ho
     es->address = to_string(ep);
     o.stats->endpoints.push_back(std::move(es));
   }
+  o.stats->discovery = !o.discover.empty();
+  // The first resolution happens here, on the caller's thread (the gateway
+  // starting), so that the pool has its endpoints before its first call. If
+  // it fails, the pool starts without them: its calls get 503 (unavailable)
+  // until a later resolution succeeds, every dns_refresh.
+  dns_round first;
+  if (!o.discover.empty()) {
+    std::vector<std::string> names;
+    for (const auto& d : o.discover)
+      names.push_back(d.host);
+    std::atomic<bool> never{false};
+    first.answers = resolve_names(names, o.dns_servers, detail::dns_try_timeout(o), never);
+  }
   auto checks = o.health.check_interval.count() > 0;
-  auto pool = sys.spawn<detail::pool_impl, caf::lazy_init>(host, std::move(o), std::move(domain));
+  auto pool = sys.spawn<detail::pool_impl, caf::lazy_init>(host, std::move(o), std::move(domain),
+                                                           std::move(first));
   // The pool starts (on its host) at its first message: with checks on,
   // that is the first round, at once, so that they run before any call
   // does, and a backend that is down when the gateway starts shows in

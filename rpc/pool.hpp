@@ -46,6 +46,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -60,6 +61,7 @@
 #include "actorgate/actors/deadline.hpp"
 #include "actorgate/actors/hosted_actor.hpp"
 #include "actorgate/rpc/connection.hpp"
+#include "actorgate/rpc/discovery.hpp"
 #include "actorgate/rpc/endpoint_health.hpp"
 #include "actorgate/rpc/health_check.hpp"
 #include "actorgate/rpc/pool_stats.hpp"
@@ -97,8 +99,17 @@ struct pool_options {
   /// context switch, more than a short call itself; see chained_wait in
   /// pool.cpp.
   std::chrono::microseconds chain_wait{200};
-  /// At least one. Each worker connects to an endpoint when it first calls it.
+  /// Each worker connects to an endpoint when it first calls it. At least
+  /// one, unless `discover` has a name.
   std::vector<endpoint> endpoints{endpoint{}};
+  /// Names whose A and AAAA records are endpoints too ("dns:NAME:PORT" in
+  /// [backend] endpoints): host is the name, and each address found takes
+  /// the port, transport and timeouts (discovery.hpp).
+  std::vector<endpoint> discover;
+  /// How often the names are resolved again.
+  std::chrono::milliseconds dns_refresh{5000};
+  /// "ip:port,..." asked instead of the system's resolver configuration.
+  std::string dns_servers;
   balance_kind balance = balance_kind::least_outstanding;
   health_options health;
   retry_options retry;
@@ -227,6 +238,17 @@ struct pool_state {
   /// A round of checks is out at the checker: a tick that finds one out
   /// sends none, so that rounds do not pile up behind a slow one.
   bool check_out = false;
+  /// By endpoint (opts.endpoints grows with DNS discovery; see
+  /// discovery.hpp): found in DNS rather than listed.
+  std::vector<bool> discovered;
+  /// What the workers read opts.endpoints and the health's active flags from.
+  std::shared_ptr<endpoint_table> table;
+  /// Resolves opts.discover's names; invalid without them.
+  caf::actor resolver;
+  /// By name of opts.discover: its last good addresses, and whether its
+  /// last resolution failed (said once on stderr, until it succeeds).
+  std::vector<std::vector<std::string>> last_good;
+  std::vector<bool> dns_failing;
   static inline const char* name = "actorgate.pool";
 };
 

@@ -213,8 +213,10 @@ void on_check_tick(pool_actor* self) {
   health_round round;
   auto now = clock::now();
   for (std::size_t ep = 0; ep < st.health.size(); ++ep)
-    if (st.health.check_due(ep, now, interval))
+    if (st.health.check_due(ep, now, interval)) {
       round.endpoints.push_back(ep);
+      round.targets.push_back(st.opts.endpoints[ep]); // the checker's list is the first one
+    }
   if (round.endpoints.empty())
     return;
   st.check_out = true;
@@ -227,6 +229,8 @@ void on_checked(pool_actor* self, health_round& round) {
   for (std::size_t i = 0; i < round.endpoints.size() && i < round.results.size(); ++i) {
     auto ep = round.endpoints[i];
     auto r = round.results[i];
+    if (!st.health.active(ep)) // it left DNS's answer while it was checked
+      continue;
     if (r != check_result::connected)
       st.stats->endpoints[ep]->failed_checks.fetch_add(1, relaxed);
     if (auto wait = st.health.checked(ep, r))

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct endpoint_stats {
   std::atomic<std::uint64_t> failed_checks{0};
   /// Calls on their way to this endpoint now.
   std::atomic<std::size_t> outstanding{0};
+  /// Found by DNS discovery and gone from its answer since: it takes no
+  /// calls, and its series leave the metrics until it comes back.
+  std::atomic<bool> removed{false};
 };
 
 struct pool_stats {
@@ -50,10 +54,26 @@ struct pool_stats {
   std::atomic<std::uint64_t> wakeups{0};
   /// Indexed by backend_errc (index 0 unused).
   std::array<std::atomic<std::uint64_t>, 16> errors{};
-  /// Set before the pool starts; the vector itself never changes after.
+  /// Set before the pool starts; only DNS discovery appends to it after,
+  /// under endpoints_mutex (an entry is never removed, see discovery.hpp).
+  /// The pool reads it without the lock (it is the only writer); anyone
+  /// else goes through each_endpoint().
   std::vector<std::unique_ptr<endpoint_stats>> endpoints;
+  mutable std::mutex endpoints_mutex;
   /// Whether every endpoint is ejected (the pool fails calls at once).
   std::atomic<bool> circuit_open{false};
+  /// The pool has dns: names (set before it starts).
+  bool discovery = false;
+  /// Endpoints DNS discovery has found that are in the answer now.
+  std::atomic<std::size_t> discovered{0};
+  /// Resolutions of a name that failed or came back empty.
+  std::atomic<std::uint64_t> dns_failures{0};
+
+  template <class F> void each_endpoint(F f) const {
+    std::lock_guard<std::mutex> g{endpoints_mutex};
+    for (const auto& e : endpoints)
+      f(*e);
+  }
 
   std::uint64_t errors_of(backend_errc e) const {
     return errors[static_cast<std::size_t>(e)].load(std::memory_order_relaxed);
@@ -61,12 +81,15 @@ struct pool_stats {
   void count_error(backend_errc e) {
     errors[static_cast<std::size_t>(e)].fetch_add(1, std::memory_order_relaxed);
   }
-  /// True if at least one endpoint takes calls.
+  /// True if at least one endpoint takes calls. A pool whose names have
+  /// not resolved yet has none.
   bool ready() const {
+    std::lock_guard<std::mutex> g{endpoints_mutex};
     for (const auto& e : endpoints)
-      if (e->state.load(std::memory_order_relaxed) == endpoint_state::healthy)
+      if (!e->removed.load(std::memory_order_relaxed) &&
+          e->state.load(std::memory_order_relaxed) == endpoint_state::healthy)
         return true;
-    return endpoints.empty();
+    return endpoints.empty() && !discovery;
   }
 };
 

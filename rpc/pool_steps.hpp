@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 
 #include <caf/atom.hpp>
@@ -20,6 +21,8 @@ using pending = pool_state::pending;
 using probe_atom = caf::atom_constant<caf::atom("ag_probe")>;
 /// (check_tick_atom): time for the next round of health checks.
 using check_tick_atom = caf::atom_constant<caf::atom("ag_htick")>;
+/// (dns_tick_atom): time to resolve the pool's dns: names again.
+using dns_tick_atom = caf::atom_constant<caf::atom("ag_dnstick")>;
 
 constexpr auto relaxed = std::memory_order_relaxed;
 
@@ -54,5 +57,16 @@ void on_probe(pool_actor* self, std::size_t ep);
 void on_check_tick(pool_actor* self);
 /// A round of health checks is back from the checker: (checked_atom, round).
 void on_checked(pool_actor* self, health_round& round);
+
+// ---- pool_discovery.cpp ------------------------------------------------------
+
+/// How long one try of a resolution may take: a refresh interval at most
+/// (an answer later than the next beat is stale), between 100 ms and 2 s.
+std::chrono::milliseconds dns_try_timeout(const pool_options& o);
+/// Time to resolve again: (dns_tick_atom).
+void on_dns_tick(pool_actor* self);
+/// A round of resolution is back (or the first one, made by spawn_pool()):
+/// the endpoints follow the answers, and the next round is set.
+void on_resolved(pool_actor* self, dns_round& round);
 
 } // namespace actorgate::rpc::detail

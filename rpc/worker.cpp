@@ -37,6 +37,10 @@ void run(std::deque<connection>& conns, attempt& a, outcome& out) {
     out.error = make_error(backend_errc::abandoned);
     return;
   }
+  if (a.endpoint >= conns.size()) { // cannot happen: the table is published first
+    out.error = make_error(backend_errc::unavailable, "unknown endpoint");
+    return;
+  }
   auto& conn = conns[a.endpoint];
   if (conn.is_open() && conn.stale())
     conn.close();
@@ -80,23 +84,61 @@ void run(std::deque<connection>& conns, attempt& a, outcome& out) {
 
 } // namespace
 
-void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
-                 std::vector<endpoint> endpoints, std::shared_ptr<ready_calls> ready,
-                 std::shared_ptr<doorbell> bell) {
+namespace {
+
+// The worker's view of the pool's endpoints (discovery.hpp): grown when the
+// table grew, and a connection to an endpoint that left closed, between
+// calls. A call already started for it still runs (it drains), on a new
+// connection if need be, and its connection is closed after it.
+struct endpoint_view {
+  explicit endpoint_view(std::shared_ptr<const endpoint_table> t) : table(std::move(t)) { sync(); }
+  std::shared_ptr<const endpoint_table> table;
+  std::uint64_t seen = ~std::uint64_t{0}; // none read yet
+  std::vector<bool> active;
   std::deque<connection> conns; // connections neither copy nor move
-  for (auto& ep : endpoints)
-    conns.emplace_back(std::move(ep));
+
+  void sync() {
+    if (table->version() == seen)
+      return;
+    std::vector<endpoint> eps;
+    seen = table->read(eps, active);
+    for (auto i = conns.size(); i < eps.size(); ++i)
+      conns.emplace_back(std::move(eps[i]));
+    for (std::size_t i = 0; i < conns.size() && i < active.size(); ++i)
+      if (!active[i])
+        conns[i].close();
+  }
+  void after_call(std::size_t ep) {
+    if (ep < active.size() && !active[ep])
+      conns[ep].close();
+  }
+};
+
+} // namespace
+
+void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
+                 std::shared_ptr<const endpoint_table> table, std::shared_ptr<ready_calls> ready,
+                 std::shared_ptr<doorbell> bell) {
+  endpoint_view view{std::move(table)};
   // The pool's exit message is not awaited in the mailbox: the pool closes
   // the bell as it ends, and the wait below looks at it at least once a
   // second. Nobody is left to take the answer of a call begun after that,
   // so none is.
   while (!bell->closed()) {
-    for (auto a = bell->wait(std::chrono::seconds(1)); a && !bell->closed();) {
+    auto a = bell->wait(std::chrono::seconds(1));
+    // Also after a second asleep: an idle worker closes connections to
+    // endpoints that left, too.
+    view.sync();
+    for (; a && !bell->closed();) {
       outcome out;
       out.worker = index;
       out.endpoint = a->endpoint;
       out.ticket = a->ticket;
-      run(conns, *a, out);
+      // The pool published the table before it started a call on a new
+      // endpoint: the version, read after the call was handed over, says so.
+      view.sync();
+      run(view.conns, *a, out);
+      view.after_call(a->endpoint);
       out.took = clock::now() - out.started;
       out.work = std::move(a->work);
       // After a failure the pool decides where this worker goes next; a call

@@ -91,7 +91,7 @@ private:
 /// its bell is closed (the pool closes it as it ends): at once if asleep,
 /// else after the call it is running.
 void worker_loop(caf::blocking_actor* self, caf::actor pool, std::size_t index,
-                 std::vector<endpoint> endpoints, std::shared_ptr<ready_calls> ready,
+                 std::shared_ptr<const endpoint_table> table, std::shared_ptr<ready_calls> ready,
                  std::shared_ptr<doorbell> bell);
 
 } // namespace actorgate::rpc

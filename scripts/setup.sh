@@ -21,7 +21,8 @@ cd "$(dirname "$0")/.."
 setup=${SETUP:-run}
 packages=(g++ cmake ninja-build pkg-config libcaf-dev libboost-dev libthrift-dev
           thrift-compiler nlohmann-json3-dev libspdlog-dev libpugixml-dev
-          libgoogle-perftools-dev)  # tcmalloc for actorgate-server (CMake: ACTORGATE_TCMALLOC)
+          libgoogle-perftools-dev  # tcmalloc for actorgate-server (CMake: ACTORGATE_TCMALLOC)
+          libc-ares-dev)  # the pools' DNS discovery (endpoints="dns:NAME:PORT")
 case $setup in
   run) CMAKE_ARGS="-DBUILD_TESTING=OFF ${CMAKE_ARGS:-}" ;;
   test|fuzz)
@@ -30,7 +31,8 @@ case $setup in
                python3-thrift  # tests/idl/py_backend.py: a Thrift backend actorgate did not write
                python3-yaml  # tests/deploy/check_manifests.py reads deploy/k8s/*.yaml
                prometheus chromium  # the metrics tests: promtool, a Prometheus server, a browser
-               haproxy)  # the rolling-restart test: a load balancer in front of two gateways
+               haproxy  # the rolling-restart test: a load balancer in front of two gateways
+               dnsmasq-base)  # the DNS discovery test: a DNS server serving a hosts file
     # The OpenAPI validator (tests/openapi) runs on Node.js. A node and npm
     # from elsewhere (e.g. NodeSource's nodejs, which bundles npm) will do;
     # only without them are Debian's taken.
