@@ -6,12 +6,18 @@
 // an empty answer or a dead DNS server keeps the last set.
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <future>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,16 +48,14 @@ struct dns_server {
         proc(find_program("dnsmasq"), args(file, port), stderr_to::output) {}
 
   static std::vector<std::string> args(const std::string& file, std::uint16_t port) {
-    std::vector<std::string> a{"--keep-in-foreground",
-                               "--conf-file=/dev/null",
-                               "--port=" + std::to_string(port),
-                               "--listen-address=127.0.0.1",
-                               "--bind-interfaces",
-                               "--no-resolv",
-                               "--no-hosts",
-                               "--addn-hosts=" + file,
-                               "--pid-file=",
-                               "--log-facility=-"};
+    std::vector<std::string> a{"--keep-in-foreground", "--conf-file=/dev/null",
+                               "--port=" + std::to_string(port), "--listen-address=127.0.0.1",
+                               "--bind-interfaces", "--no-resolv", "--no-hosts",
+                               "--addn-hosts=" + file, "--pid-file=", "--log-facility=-",
+                               // Authoritative for .test: a name it does not hold is
+                               // NXDOMAIN (an empty answer), not REFUSED for want of
+                               // an upstream server.
+                               "--local=/test/"};
     if (::geteuid() == 0)
       a.push_back("--user=root"); // else it drops to "nobody", who may not read the file
     return a;
@@ -226,4 +230,79 @@ TEST_CASE("dns: a pool whose name never resolved answers 503 until it does") {
   dns.serve({"127.0.0.2"});
   CHECK(wait_until([&] { return c.get("/echo?msg=x").status == 200; }, 5s, 20ms));
   CHECK(http_get(gw.port, "/ready").status == 200);
+}
+
+namespace {
+
+// Established TCP connections to `address`:`port` (IPv4), from any process
+// here: the gateway's to its backend.
+int connections_to(const std::string& address, std::uint16_t port) {
+  in_addr a{};
+  ::inet_pton(AF_INET, address.c_str(), &a);
+  char want[32];
+  std::snprintf(want, sizeof want, "%08X:%04X", a.s_addr, port);
+  std::ifstream tcp{"/proc/net/tcp"};
+  std::string line;
+  std::getline(tcp, line); // the header
+  int n = 0;
+  while (std::getline(tcp, line)) {
+    std::istringstream in{line};
+    std::string slot, local, remote, state;
+    in >> slot >> local >> remote >> state;
+    if (remote == want && state == "01")
+      ++n;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("dns: a call in flight to a removed address finishes there; then its connections "
+          "close") {
+  if (find_program("dnsmasq").empty()) {
+    MESSAGE("dnsmasq is not installed (Debian: dnsmasq-base): skipped");
+    return;
+  }
+  temp_dir dir{"actorgate-dns"};
+  dns_server dns{dir, {"127.0.0.2"}};
+  REQUIRE(wait_until([&] { return lookup(dns).size() == 1; }, 10s, 50ms));
+  auto bport = free_port();
+  auto backend_at = [bport](const std::string& a) {
+    return std::vector<std::string>{"--compute-server.address=" + a,
+                                    "--compute-server.port=" + std::to_string(bport)};
+  };
+  backend_process b2{backend_at("127.0.0.2")}, b3{backend_at("127.0.0.3")};
+  gateway_process gw{bport,
+                     {"--backend.endpoints=dns:backends.test:" + std::to_string(bport),
+                      "--backend.dns-servers=" + dns.servers(), "--backend.dns-refresh=200ms"}};
+  auto metrics = [&] { return parse_exposition(http_get(gw.port, "/metrics").body); };
+  {
+    http_client warm{gw.port};
+    REQUIRE(warm.get("/echo?msg=x").status == 200);
+  }
+  REQUIRE(connections_to("127.0.0.2", bport) >= 1);
+
+  // 800 ms of work on 127.0.0.2, which leaves DNS meanwhile.
+  auto slow = std::async(std::launch::async, [&] {
+    http_client c{gw.port};
+    return c.get("/work?us=800000").status;
+  });
+  std::this_thread::sleep_for(100ms);
+  dns.serve({"127.0.0.3"});
+  REQUIRE(wait_until([&] { return !calls_to(metrics(), "127.0.0.2", bport); }, 5s, 10ms));
+  CHECK(slow.get() == 200);
+  auto s = metrics();
+  // Cut short, the call would have been retried on 127.0.0.3 (it is
+  // idempotent): it was not.
+  CHECK(number(s, "actorgate_pool_retries_total{pool=\"backend\"}") == 0);
+  CHECK(number(s, "actorgate_pool_errors_total{pool=\"backend\",kind=\"transport\"}") == 0);
+  // Idle workers look once a second.
+  auto t = steady_clock::now();
+  CHECK(wait_until([&] { return connections_to("127.0.0.2", bport) == 0; }, 5s, 20ms));
+  std::cout << "dns discovery: connections to a removed address closed "
+            << duration_cast<milliseconds>(steady_clock::now() - t).count()
+            << " ms after its last call ended\n";
+  http_client c{gw.port};
+  CHECK(c.get("/echo?msg=x").status == 200);
+  CHECK(calls_to(metrics(), "127.0.0.3", bport).value_or(0) >= 1);
 }
