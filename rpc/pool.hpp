@@ -25,8 +25,14 @@
 // never left, or the job is idempotent), within a retry budget
 // (retry_budget.hpp) and never past the deadline.
 //
+// Endpoints may also come from DNS (pool_options::discover, discovery.hpp):
+// they are then only ever appended, and one that leaves the answer is marked
+// inactive rather than erased, so that an endpoint index held by a call, an
+// outcome or a probe keeps its meaning while the set changes.
+//
 // pool.cpp takes calls and schedules them on the workers; pool_outcome.cpp
-// handles what comes back (a worker's outcome, probes, health checks).
+// handles what comes back (a worker's outcome, probes, health checks);
+// pool_discovery.cpp turns DNS answers into endpoint changes.
 //
 // typed_pool.hpp is the usual way in. A pool may instead speak a domain
 // protocol of its own, with handlers that turn its messages into jobs:
