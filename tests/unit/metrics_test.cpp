@@ -194,6 +194,37 @@ TEST_CASE("metrics: pools and their endpoints") {
   CHECK(count_series(s, "actorgate_pool_errors_total") == 8); // every kind, zeros too
 }
 
+TEST_CASE("metrics: an endpoint DNS discovery removed has no series; the pool counts what it "
+          "found") {
+  auto p = std::make_shared<rpc::pool_stats>();
+  p->name = "backend";
+  p->discovery = true;
+  p->discovered = 1;
+  p->dns_failures = 3;
+  for (auto addr : {"127.0.0.2:9090", "127.0.0.3:9090"}) {
+    auto e = std::make_unique<rpc::endpoint_stats>();
+    e->address = addr;
+    p->endpoints.push_back(std::move(e));
+  }
+  p->endpoints[0]->removed = true;
+  text_writer w;
+  render_pools(w, {p});
+  auto s = parse_exposition(w.text());
+  CHECK(s["actorgate_pool_discovered_endpoints{pool=\"backend\"}"] == "1");
+  CHECK(s["actorgate_pool_dns_failures_total{pool=\"backend\"}"] == "3");
+  CHECK(count_series(s, "actorgate_pool_endpoint_calls_total") == 1);
+  CHECK(s.count(
+            "actorgate_pool_endpoint_calls_total{pool=\"backend\",endpoint=\"127.0.0.3:9090\"}") ==
+        1);
+  CHECK(count_series(s, "actorgate_pool_endpoint_state") == 3); // one endpoint's states
+  // Ready with the one that is in; not ready with none (nothing resolved).
+  CHECK(p->ready());
+  p->endpoints[1]->removed = true;
+  CHECK_FALSE(p->ready());
+  p->endpoints.clear();
+  CHECK_FALSE(p->ready());
+}
+
 TEST_CASE("metrics: the process and the build") {
   auto p = read_process();
   REQUIRE(p);
