@@ -82,10 +82,6 @@ void run(std::deque<connection>& conns, attempt& a, outcome& out) {
   }
 }
 
-} // namespace
-
-namespace {
-
 // The worker's view of the pool's endpoints (discovery.hpp): grown when the
 // table grew, and a connection to an endpoint that left closed, between
 // calls. A call already started for it still runs (it drains), on a new
