@@ -346,7 +346,10 @@ TEST_CASE("every endpoint unreachable: the circuit opens and calls fail in milli
     auto took = elapsed_since(start);
     CHECK(r.status == 503);
     CHECK(r.header("retry-after") == "1");
-    CHECK(took < 50ms);
+    // Far below the 300 ms connect timeout each call would otherwise wait;
+    // not tighter, since a sanitizer build on a loaded 2-core machine once
+    // took more than 50 ms to answer at all.
+    CHECK(took < 150ms);
   }
   CHECK(c.get("/ping").status == 200);
   auto ready = c.get("/ready");
