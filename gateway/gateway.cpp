@@ -67,10 +67,8 @@ bool gateway::serve_idl(const idl_settings& s) {
     auto pool = generic_pool(s.pool);
     for (std::size_t i = 0; i < svc->routes.size(); ++i)
       route(svc->routes[i].verb, svc->routes[i].pattern, per_thread(idl_route, svc, i, pool));
-    auto prefix = s.source.prefix;
-    while (!prefix.empty() && prefix.back() == '/')
-      prefix.pop_back();
-    route(method::get, prefix + "/openapi.json", per_thread(idl_openapi_route, svc));
+    route(method::get, idl::under_prefix(s.source.prefix, "openapi.json"),
+          per_thread(idl_openapi_route, svc));
     return true;
   } catch (const idl::idl_error& e) {
     std::cerr << program_ << ": idl.file \"" << s.source.file << "\": " << e.what() << std::endl;

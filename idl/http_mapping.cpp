@@ -28,16 +28,6 @@ const field_def* find_arg(const method_def& m, std::string_view name) {
   return nullptr;
 }
 
-std::string join(std::string_view prefix, std::string_view path) {
-  std::string out{prefix};
-  while (!out.empty() && out.back() == '/')
-    out.pop_back();
-  if (path.empty() || path.front() != '/')
-    out += '/';
-  out += path;
-  return out;
-}
-
 // "/items/{id}" -> the route for it; throws idl_error naming the method.
 http_route rest_route(const method_def& m, const verb_annotation& v, std::string_view prefix) {
   const std::string& text = m.annotations.find(v.key)->second;
@@ -50,7 +40,7 @@ http_route rest_route(const method_def& m, const verb_annotation& v, std::string
   r.m = &m;
   r.verb = v.verb;
   r.rest = true;
-  r.path = join(prefix, text);
+  r.path = under_prefix(prefix, text);
   std::string pattern;
   for (std::size_t i = 0; i < r.path.size();) {
     char c = r.path[i];
@@ -102,6 +92,16 @@ http_route rest_route(const method_def& m, const verb_annotation& v, std::string
 
 } // namespace
 
+std::string under_prefix(std::string_view prefix, std::string_view path) {
+  std::string out{prefix};
+  while (!out.empty() && out.back() == '/')
+    out.pop_back();
+  if (path.empty() || path.front() != '/')
+    out += '/';
+  out += path;
+  return out;
+}
+
 bool binds_from_text(const type_ref& t) {
   switch (t.kind) {
   case type_kind::bool_:
@@ -125,7 +125,7 @@ std::vector<http_route> http_routes(const service_def& s, std::string_view prefi
   for (const method_def* m : methods) {
     http_route r;
     r.m = m;
-    r.path = r.pattern = join(prefix, m->name);
+    r.path = r.pattern = under_prefix(prefix, m->name);
     out.push_back(std::move(r));
     for (const auto& e : m->throws)
       exception_status(*e.type->structure); // a bad annotation fails at start-up

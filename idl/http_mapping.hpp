@@ -55,6 +55,10 @@ struct http_route {
 /// http.status that is no status, or two methods of the same name.
 std::vector<http_route> http_routes(const service_def& s, std::string_view prefix);
 
+/// `path` under `prefix`, with one '/' between them whatever either has:
+/// ("/rpc/", "openapi.json") -> "/rpc/openapi.json".
+std::string under_prefix(std::string_view prefix, std::string_view path);
+
 /// 200, 204 for void, 202 for oneway.
 unsigned success_status(const method_def& m);
 /// The exception's http.status annotation, or default_exception_status.

@@ -20,16 +20,9 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
-#include <tuple>
 
 #include "actorgate/gateway/backend.hpp"
 #include "idltest/Everythings.h"
-
-// The generated code declares the operator a struct key needs (by_point's
-// map<Point, string>); the user defines it.
-bool idltest_common::Point::operator<(const Point& o) const {
-  return std::tie(x, y) < std::tie(o.x, o.y);
-}
 
 namespace {
 

@@ -13,7 +13,6 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <tuple>
 #include <vector>
 
 #include <thrift/TApplicationException.h>
@@ -32,12 +31,6 @@ using apache::thrift::transport::TBufferedTransport;
 using apache::thrift::transport::TFramedTransport;
 using apache::thrift::transport::TSocket;
 using apache::thrift::transport::TTransport;
-
-// The generated code declares the operator a struct key needs; the user
-// defines it.
-bool idltest_common::Point::operator<(const Point& o) const {
-  return std::tie(x, y) < std::tie(o.x, o.y);
-}
 
 namespace {
 

@@ -4,8 +4,6 @@
 // codec reads as the expected JSON. Every type, defaults, calls and replies.
 #include "actorgate/idl/codec.hpp"
 
-#include <tuple>
-
 #include <doctest/doctest.h>
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
@@ -21,12 +19,6 @@ using apache::thrift::protocol::TProtocol;
 using apache::thrift::transport::TMemoryBuffer;
 using nlohmann::json;
 namespace proto = apache::thrift::protocol;
-
-// The generated code declares the operator a struct key needs; the user
-// defines it.
-bool idltest_common::Point::operator<(const Point& o) const {
-  return std::tie(x, y) < std::tie(o.x, o.y);
-}
 
 namespace {
 
