@@ -2,6 +2,7 @@
 include(CMakeFindDependencyMacro)
 find_dependency(Threads)
 find_dependency(Boost 1.74)
+find_dependency(OpenSSL 3)
 find_dependency(nlohmann_json 3)
 find_dependency(spdlog 1.10)
 find_dependency(pugixml)

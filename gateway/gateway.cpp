@@ -36,7 +36,13 @@ gateway::gateway(int argc, char** argv, const char* program, const std::vector<s
     return;
   settings_ = cfg_.gateway();
   sys_.emplace(cfg_);
-  server_.emplace(*sys_, settings_.http);
+  try {
+    server_.emplace(*sys_, settings_.http);
+  } catch (const std::runtime_error& e) { // a TLS pair that cannot be served
+    std::cerr << program_ << ": " << e.what() << std::endl;
+    exit_code_ = 2;
+    return;
+  }
   answered_ = std::make_shared<answer_count>();
   server_->observe(answered_);
   if (!settings_.access_log.target.empty()) {
@@ -216,6 +222,17 @@ void gateway::add_metrics() {
   server_->observe(metrics_->observer());
 }
 
+void gateway::reload_tls() {
+  if (settings_.http.tls_cert.empty())
+    return;
+  auto why = server_->reload_tls();
+  if (why.empty())
+    std::cout << program_ << ": SIGHUP: TLS certificate and key reloaded from \""
+              << settings_.http.tls_cert << "\"" << std::endl;
+  else
+    std::cerr << program_ << ": SIGHUP: kept the TLS pair in use: " << why << std::endl;
+}
+
 int gateway::run() {
   int rc = 0;
   // The built-in routes come after the user's: a clash names the option.
@@ -242,7 +259,7 @@ int gateway::run() {
     auto port = server_->start(routes_);
     // One write: access log lines on stdout cannot land inside the block.
     std::cout << startup_summary(port) << std::flush;
-    int sig = wait_for_stop_signal();
+    int sig = wait_for_stop_signal([this] { reload_tls(); });
     if (settings_.drain_delay.count() > 0) {
       stopping_->store(true);
       std::cout << program_ << ": signal " << sig << ", " << settings_.ready_path

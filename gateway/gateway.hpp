@@ -7,7 +7,8 @@
 // (Prometheus metrics of every route, pool and the process) and, if
 // [http] admin-path is set, the admin page there; the access log ([log]);
 // and a summary on stdout at start-up and after the drain. If [idl] file is
-// set, it serves that Thrift service over HTTP/JSON (idl/route.hpp).
+// set, it serves that Thrift service over HTTP/JSON (idl/route.hpp). With
+// [http] tls-cert and tls-key it serves HTTPS only; SIGHUP reloads the pair.
 //
 //   int main(int argc, char** argv) {
 //     actorgate::gateway gw{argc, argv, "my-gateway"};
@@ -142,6 +143,8 @@ private:
   /// problem on stderr) if the IDL cannot be served.
   bool serve_idl(const idl_settings& s);
   void add_metrics();
+  /// On SIGHUP: the TLS pair from its files again, or the old one and why.
+  void reload_tls();
   /// The stats object the next pool publishes to: `stats`, or a fresh one if
   /// it is null or another pool's; its name made unique among the pools.
   std::shared_ptr<rpc::pool_stats> list_pool(std::shared_ptr<rpc::pool_stats> stats);

@@ -118,6 +118,15 @@ const group_schema<G>& http_group() {
         .duration("request-timeout", at(&G::http, &H::request_timeout), 1, max_ms,
                   "Deadline of each request: past it the client gets 504, and backend calls are "
                   "cut to the time that remains.")
+        .text("tls-cert", at(&G::http, &H::tls_cert), true,
+              "PEM file with the certificate chain (the server's certificate first). With "
+              "tls-key set as well, the listener speaks only TLS (1.2 and 1.3; plain HTTP is "
+              "never served on it), the handshake is bounded by read-timeout, and SIGHUP "
+              "reloads both files: new connections get the new pair, open ones keep theirs, "
+              "and a pair that fails to load is logged and the old one kept. \"\": plain HTTP.")
+        .text("tls-key", at(&G::http, &H::tls_key), true,
+              "PEM file with the private key of tls-cert (unencrypted; readable by the gateway "
+              "only).")
         .duration("drain-delay", at(&G::drain_delay), 0, max_ms,
                   "On SIGTERM/SIGINT, first: ready-path answers 503 at once while every other "
                   "request is served as usual for this long, so that a load balancer or "
@@ -157,6 +166,9 @@ const group_schema<G>& http_group() {
         .check([](const G& g, const std::string&) -> std::string {
           if (!g.metrics.admin_path.empty() && !g.metrics.enabled)
             return "'http.admin-path' needs http.metrics=true: the page draws the metrics";
+          if (g.http.tls_cert.empty() != g.http.tls_key.empty())
+            return g.http.tls_cert.empty() ? "'http.tls-key' needs http.tls-cert as well"
+                                           : "'http.tls-cert' needs http.tls-key as well";
           return {};
         });
     return s;

@@ -14,6 +14,7 @@ sigset_t stop_set() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   return set;
 }
 } // namespace
@@ -25,11 +26,16 @@ void block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int wait_for_stop_signal() {
+int wait_for_stop_signal(const std::function<void()>& on_hangup) {
   auto set = stop_set();
-  int sig = 0;
-  sigwait(&set, &sig);
-  return sig;
+  for (;;) {
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (sig != SIGHUP)
+      return sig;
+    if (on_hangup)
+      on_hangup();
+  }
 }
 
 int wait_for_stop_signal(std::chrono::milliseconds limit) {
@@ -39,6 +45,8 @@ int wait_for_stop_signal(std::chrono::milliseconds limit) {
              static_cast<long>(std::chrono::nanoseconds(limit - s).count())};
   for (;;) {
     int sig = sigtimedwait(&set, nullptr, &t);
+    if (sig == SIGHUP) // nothing to reload while stopping
+      continue;
     if (sig > 0)
       return sig;
     if (errno != EINTR) // EAGAIN: the time is up

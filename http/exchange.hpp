@@ -54,6 +54,9 @@ public:
   virtual void on_connection_close() noexcept {}
   /// A connection was closed at once because http.max-connections were open.
   virtual void on_connection_refused() noexcept {}
+  /// A TLS listener's handshake failed (plain HTTP, TLS below 1.2, a client
+  /// that rejected the certificate, a timeout); the connection was closed.
+  virtual void on_tls_handshake_failed() noexcept {}
   /// A request was routed and sent to its actor (in flight until answered).
   virtual void on_request_routed() noexcept {}
   /// A response was written (or failed to be): every request that got a

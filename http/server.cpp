@@ -16,6 +16,7 @@
 
 #include "actorgate/http/session.hpp"
 #include "actorgate/http/session_registry.hpp"
+#include "actorgate/http/tls_context.hpp"
 
 namespace actorgate::http {
 
@@ -81,11 +82,14 @@ struct server::impl {
   std::unique_ptr<net::basic_socket_acceptor<tcp, executor>> acceptor;
   std::unique_ptr<timer_type> accept_pause; // after EMFILE
   std::shared_ptr<session_registry> registry = std::make_shared<session_registry>();
+  std::unique_ptr<tls_context> tls; // null: plain HTTP
   std::size_t next = 0;
   bool draining = false;
   bool stopped = false;
 
   impl(caf::actor_system& sys, server_options o) : opts(std::move(o)) {
+    if (!opts.tls_cert.empty() || !opts.tls_key.empty())
+      tls = std::make_unique<tls_context>(opts.tls_cert, opts.tls_key);
     auto n = std::max<std::size_t>(1, opts.io_threads);
     for (std::size_t i = 0; i < n; ++i)
       threads.push_back(std::make_unique<io_thread>(sys));
@@ -99,38 +103,38 @@ struct server::impl {
   void do_accept() {
     auto thread = next++ % threads.size();
     auto& ctx = threads[thread]->context();
-    acceptor->async_accept(ctx.get_executor(), [this, thread](beast::error_code ec,
-                                                              socket_type sock) {
-      if (ec == net::error::operation_aborted || !acceptor->is_open())
-        return;
-      if (ec == net::error::no_descriptors || ec.value() == ENFILE ||
-          ec == net::error::no_buffer_space) {
-        // Out of file descriptors: accepting again at once would spin. The
-        // pending connection waits in the backlog; open ones go on working.
-        std::cerr << "actorgate: accept failed: " << ec.message() << "; pausing 100 ms\n";
-        accept_pause->expires_after(std::chrono::milliseconds(100));
-        accept_pause->async_wait([this](beast::error_code e) {
-          if (!e && acceptor->is_open())
-            do_accept();
+    acceptor->async_accept(
+        ctx.get_executor(), [this, thread](beast::error_code ec, socket_type sock) {
+          if (ec == net::error::operation_aborted || !acceptor->is_open())
+            return;
+          if (ec == net::error::no_descriptors || ec.value() == ENFILE ||
+              ec == net::error::no_buffer_space) {
+            // Out of file descriptors: accepting again at once would spin. The
+            // pending connection waits in the backlog; open ones go on working.
+            std::cerr << "actorgate: accept failed: " << ec.message() << "; pausing 100 ms\n";
+            accept_pause->expires_after(std::chrono::milliseconds(100));
+            accept_pause->async_wait([this](beast::error_code e) {
+              if (!e && acceptor->is_open())
+                do_accept();
+            });
+            return;
+          }
+          if (ec) {
+            // A connection that failed before we took it (e.g. reset): skip it.
+          } else if (registry->size() >= opts.max_connections) {
+            beast::error_code ignored;
+            sock.close(ignored);
+            for (const auto& o : *observers)
+              o->on_connection_refused();
+          } else {
+            sock.set_option(tcp::no_delay(true), ec);
+            auto s = std::make_shared<session>(std::move(sock), opts, routes, registry, observers,
+                                               thread, tls ? tls->current() : nullptr);
+            registry->add(s);
+            s->run();
+          }
+          do_accept();
         });
-        return;
-      }
-      if (ec) {
-        // A connection that failed before we took it (e.g. reset): skip it.
-      } else if (registry->size() >= opts.max_connections) {
-        beast::error_code ignored;
-        sock.close(ignored);
-        for (const auto& o : *observers)
-          o->on_connection_refused();
-      } else {
-        sock.set_option(tcp::no_delay(true), ec);
-        auto s =
-            std::make_shared<session>(std::move(sock), opts, routes, registry, observers, thread);
-        registry->add(s);
-        s->run();
-      }
-      do_accept();
-    });
   }
 };
 
@@ -187,6 +191,10 @@ std::uint16_t server::start(std::shared_ptr<const route_table> routes) {
   auto port = d.acceptor->local_endpoint().port();
   net::post(d.acceptor->get_executor(), [&d] { d.do_accept(); });
   return port;
+}
+
+std::string server::reload_tls() {
+  return impl_->tls ? impl_->tls->reload() : std::string{};
 }
 
 std::size_t server::shutdown(std::chrono::milliseconds grace) {

@@ -27,7 +27,9 @@ namespace actorgate::http {
 
 class server {
 public:
-  /// Starts the IO threads (http.io-threads), which also host actors.
+  /// Starts the IO threads (http.io-threads), which also host actors. With
+  /// tls_cert and tls_key set, loads them first: throws std::runtime_error,
+  /// naming the option and the file, if they cannot be served.
   server(caf::actor_system& sys, server_options opts);
   ~server();
   server(const server&) = delete;
@@ -42,6 +44,11 @@ public:
   /// Binds and listens. Returns the bound port. Throws
   /// boost::system::system_error if the address cannot be bound.
   std::uint16_t start(std::shared_ptr<const route_table> routes);
+
+  /// Loads the TLS certificate and key again (on SIGHUP): connections
+  /// accepted from now on use the new pair, open ones keep theirs. Returns ""
+  /// on success, else why (the old pair stays); "" without TLS.
+  std::string reload_tls();
 
   /// Stops accepting, closes idle keep-alive connections and lets requests
   /// in flight be answered for up to `grace`. The IO threads go on running

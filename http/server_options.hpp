@@ -31,6 +31,10 @@ struct server_options {
   std::chrono::milliseconds write_timeout{10'000};
   /// The deadline of each request: past it the client gets 504.
   std::chrono::milliseconds request_timeout{5'000};
+  /// PEM certificate chain and private key: when both are set, the listener
+  /// speaks only TLS (1.2 and 1.3).
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 } // namespace actorgate::http

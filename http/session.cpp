@@ -15,10 +15,12 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <caf/send.hpp>
 
 #include "actorgate/actors/atoms.hpp"
@@ -31,6 +33,11 @@
 namespace actorgate::http {
 
 namespace bhttp = beast::http;
+
+struct tls_stream {
+  tls_stream(socket_type&& s, net::ssl::context& ctx) : stream(std::move(s), ctx) {}
+  beast::ssl_stream<socket_type> stream;
+};
 
 // ---- reply sink ---------------------------------------------------------------
 
@@ -124,10 +131,11 @@ std::string peer_text(const socket_type& sock) {
 session::session(socket_type&& socket, const server_options& opts,
                  std::shared_ptr<const route_table> routes,
                  std::shared_ptr<session_registry> registry,
-                 std::shared_ptr<const observer_list> observers, std::size_t thread)
-    : socket_(std::move(socket)), opts_(opts), routes_(std::move(routes)),
-      registry_(std::move(registry)), observers_(std::move(observers)), thread_(thread),
-      watchdog_(socket_.get_executor()) {
+                 std::shared_ptr<const observer_list> observers, std::size_t thread,
+                 std::shared_ptr<net::ssl::context> tls)
+    : socket_(std::move(socket)), tls_context_(std::move(tls)), opts_(opts),
+      routes_(std::move(routes)), registry_(std::move(registry)), observers_(std::move(observers)),
+      thread_(thread), watchdog_(socket_.get_executor()) {
   // The parser takes body bytes out of the buffer as they come, but keeps a
   // chunk header or a trailer until its line ends: without a bound, one that
   // never ends grows the buffer for as long as the client sends. A header
@@ -138,6 +146,8 @@ session::session(socket_type&& socket, const server_options& opts,
     client_ = peer_text(socket_);
   for (const auto& o : *observers_)
     o->on_connection_open();
+  if (tls_context_)
+    tls_ = std::make_unique<tls_stream>(std::move(socket_), *tls_context_);
 }
 
 session::~session() {
@@ -147,11 +157,43 @@ session::~session() {
 }
 
 void session::run() {
-  net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  net::dispatch(watchdog_.get_executor(), [self = shared_from_this()] {
+    if (!self->tls_)
+      return self->do_read();
+    self->set_io_deadline(std::chrono::steady_clock::now(), self->opts_.read_timeout);
+    self->tls_->stream.async_handshake(
+        net::ssl::stream_base::server,
+        beast::bind_front_handler(&session::on_handshake, self->shared_from_this()));
+  });
+}
+
+// Plain HTTP, an old protocol version, a client that rejects the
+// certificate, or one that never finishes: counted, and closed unanswered.
+void session::on_handshake(beast::error_code ec) {
+  if (settled(ec)) {
+    for (const auto& o : *observers_)
+      o->on_tls_handshake_failed();
+    return finish_close();
+  }
+  do_read();
+}
+
+socket_type& session::sock() {
+  return tls_ ? tls_->stream.next_layer() : socket_;
+}
+const socket_type& session::sock() const {
+  return tls_ ? tls_->stream.next_layer() : socket_;
+}
+
+template <class F> void session::with_stream(F&& f) {
+  if (tls_)
+    f(tls_->stream);
+  else
+    f(socket_);
 }
 
 void session::drain() {
-  net::post(socket_.get_executor(), [self = shared_from_this()] {
+  net::post(watchdog_.get_executor(), [self = shared_from_this()] {
     self->draining_ = true;
     // Between requests nothing is lost by closing: the pending read ends and
     // on_first_bytes closes (the watchdog may have closed the socket in this
@@ -159,7 +201,7 @@ void session::drain() {
     // is written first and the connection closes after it.
     beast::error_code ignored;
     if (self->awaiting_first_byte_)
-      self->socket_.cancel(ignored);
+      self->sock().cancel(ignored);
   });
 }
 
@@ -169,7 +211,7 @@ void session::post_reply(std::uint64_t seq, response r) {
   // route_request(): a message to an actor that is gone is dropped inside
   // anon_send, and its reply handle answers 500 there. So route_request()
   // must end with the send and touch nothing after it.
-  net::dispatch(socket_.get_executor(),
+  net::dispatch(watchdog_.get_executor(),
                 [self = shared_from_this(), seq, r = std::move(r)]() mutable {
                   self->on_reply(seq, std::move(r));
                 });
@@ -190,8 +232,10 @@ void session::do_read() {
   // the rest of it is bounded separately by read_timeout.
   awaiting_first_byte_ = true;
   set_io_deadline(std::chrono::steady_clock::now(), opts_.idle_timeout);
-  socket_.async_read_some(buffer_.prepare(4096),
-                          beast::bind_front_handler(&session::on_first_bytes, shared_from_this()));
+  with_stream([this](auto& stream) {
+    stream.async_read_some(buffer_.prepare(4096),
+                           beast::bind_front_handler(&session::on_first_bytes, shared_from_this()));
+  });
 }
 
 void session::on_first_bytes(beast::error_code ec, std::size_t n) {
@@ -221,8 +265,11 @@ void session::check_head() {
   buffer_.consume(scan.skipped);
   if (scan.verdict == header_verdict::incomplete) {
     head_progress_ = scan.progress;
-    socket_.async_read_some(buffer_.prepare(4096),
-                            beast::bind_front_handler(&session::on_head_bytes, shared_from_this()));
+    with_stream([this](auto& stream) {
+      stream.async_read_some(
+          buffer_.prepare(4096),
+          beast::bind_front_handler(&session::on_head_bytes, shared_from_this()));
+    });
     return;
   }
   if (scan.verdict != header_verdict::complete)
@@ -273,28 +320,35 @@ void session::on_header(beast::error_code ec, std::size_t) {
   auto expect = msg[bhttp::field::expect];
   if (msg.version() >= 11 && beast::iequals(expect, "100-continue")) {
     static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    net::async_write(socket_, net::buffer(continue_line, sizeof continue_line - 1),
-                     [self = shared_from_this()](beast::error_code e, std::size_t) {
-                       if (self->settled(e))
-                         return self->do_close();
-                       self->do_read_body();
-                     });
+    with_stream([this](auto& stream) {
+      net::async_write(stream, net::buffer(continue_line, sizeof continue_line - 1),
+                       [self = shared_from_this()](beast::error_code e, std::size_t) {
+                         if (self->settled(e))
+                           return self->do_close();
+                         self->do_read_body();
+                       });
+    });
     return;
   }
   do_read_body();
 }
 
 void session::do_read_body() {
-  bhttp::async_read(socket_, buffer_, *parser_,
-                    beast::bind_front_handler(&session::on_read, shared_from_this()));
+  with_stream([this](auto& stream) {
+    bhttp::async_read(stream, buffer_, *parser_,
+                      beast::bind_front_handler(&session::on_read, shared_from_this()));
+  });
 }
 
 void session::on_read(beast::error_code ec, std::size_t) {
   settled(ec);
   // operation_aborted, bad_descriptor: the watchdog closed the socket.
+  // Under TLS also stream_truncated (a client that closed without
+  // close_notify, as most do) and any TLS error: nothing can be written back.
   if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
       ec == net::error::bad_descriptor || ec == net::error::eof ||
-      ec == net::error::connection_reset)
+      ec == net::error::connection_reset || ec == net::ssl::error::stream_truncated ||
+      ec.category() == net::error::get_ssl_category())
     return do_close();
   if (ec) {
     close_after_write_ = true;
@@ -411,7 +465,7 @@ void session::on_watchdog(std::uint64_t generation, beast::error_code ec) {
 
 bool session::client_left() {
   char byte;
-  auto n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  auto n = ::recv(sock().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   // End of stream with a pipelined request still unread in our buffer: the
   // client half-closed after sending all it had, and waits for the answers.
   if (n >= 0)
@@ -435,7 +489,7 @@ void session::abandon() {
 // sent to its route, a 400 written to a closed socket). Beast's basic_stream turns
 // such a late success into error::timeout the same way.
 bool session::settled(beast::error_code& ec) const {
-  if (!ec && !socket_.is_open())
+  if (!ec && !sock().is_open())
     ec = net::error::operation_aborted;
   return static_cast<bool>(ec);
 }
@@ -446,7 +500,7 @@ void session::on_timeout() {
   // Reading, writing or lingering: the pending operation ends as aborted and
   // its handler closes, as Beast's basic_stream does on a timeout.
   beast::error_code ignored;
-  socket_.close(ignored);
+  sock().close(ignored);
 }
 
 void session::on_reply(std::uint64_t seq, response r) {
@@ -464,8 +518,10 @@ void session::do_write(const response& r) {
   close_after_write_ = !keep;
   serialize(r, wire_options{version_, keep, head_, request_id_}, out_);
   set_io_deadline(std::chrono::steady_clock::now(), opts_.write_timeout);
-  net::async_write(socket_, net::buffer(out_),
-                   beast::bind_front_handler(&session::on_write, shared_from_this()));
+  with_stream([this](auto& stream) {
+    net::async_write(stream, net::buffer(out_),
+                     beast::bind_front_handler(&session::on_write, shared_from_this()));
+  });
 }
 
 void session::on_write(beast::error_code ec, std::size_t n) {
@@ -519,6 +575,14 @@ void session::do_close() {
     return;
   phase_ = phase::lingering;
   buffer_.clear(); // room to drain into, even after a buffer overflow
+  set_io_deadline(std::chrono::steady_clock::now(), linger_time);
+  if (tls_) {
+    // close_notify, then the client's, bounded by the linger time; most
+    // clients just close, which ends it as well.
+    tls_->stream.async_shutdown(
+        [self = shared_from_this()](beast::error_code) { self->finish_close(); });
+    return;
+  }
   beast::error_code ec;
   socket_.shutdown(net::ip::tcp::socket::shutdown_send, ec);
   if (ec)
@@ -526,7 +590,6 @@ void session::do_close() {
   // Closing with unread input makes the kernel send RST, which can destroy
   // the answer we just wrote before the client reads it (e.g. a 413 to a
   // client still sending its body). Drain for a short, bounded while first.
-  set_io_deadline(std::chrono::steady_clock::now(), linger_time);
   do_linger();
 }
 
@@ -543,7 +606,7 @@ void session::do_linger() {
 void session::finish_close() {
   phase_ = phase::closed;
   beast::error_code ignored;
-  socket_.close(ignored);
+  sock().close(ignored);
   watchdog_.cancel();
 }
 

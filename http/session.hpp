@@ -36,6 +36,10 @@
 #include "actorgate/http/route_table.hpp"
 #include "actorgate/http/server_options.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace actorgate::http {
 
 namespace beast = boost::beast;
@@ -47,12 +51,16 @@ using timer_type = net::basic_waitable_timer<std::chrono::steady_clock,
                                              net::wait_traits<std::chrono::steady_clock>, executor>;
 
 class session_registry; // http/session_registry.hpp
+struct tls_stream;      // session.cpp: Beast's ssl_stream over the socket
 
 class session : public std::enable_shared_from_this<session> {
 public:
+  /// With `tls`, the connection speaks TLS with that context's pair: the
+  /// handshake comes first, bounded by the read timeout.
   session(socket_type&& socket, const server_options& opts,
           std::shared_ptr<const route_table> routes, std::shared_ptr<session_registry> registry,
-          std::shared_ptr<const observer_list> observers, std::size_t thread = 0);
+          std::shared_ptr<const observer_list> observers, std::size_t thread = 0,
+          std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   ~session();
 
   void run();
@@ -70,6 +78,7 @@ private:
   // of an unfinished chunk header.
   static constexpr std::size_t buffer_slack = 64 * 1024 + 4096;
 
+  void on_handshake(beast::error_code ec);
   void do_read();
   void on_first_bytes(beast::error_code ec, std::size_t n);
   void do_read_head();
@@ -108,9 +117,17 @@ private:
   void assign_request_id();
   void do_close();
   void do_linger();
+  /// The TCP socket, under TLS or not.
+  socket_type& sock();
+  const socket_type& sock() const;
+  /// Calls f(stream) with the stream requests are read from and answers
+  /// written to: the socket, or the TLS stream over it.
+  template <class F> void with_stream(F&& f);
   void finish_close();
 
-  socket_type socket_;
+  socket_type socket_; // moved into tls_ under TLS
+  std::shared_ptr<boost::asio::ssl::context> tls_context_;
+  std::unique_ptr<tls_stream> tls_;
   beast::flat_buffer buffer_;
   const server_options& opts_;
   std::shared_ptr<const route_table> routes_;

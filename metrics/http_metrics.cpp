@@ -73,6 +73,10 @@ void http_metrics::on_connection_refused() noexcept {
   refused_.fetch_add(1, relaxed);
 }
 
+void http_metrics::on_tls_handshake_failed() noexcept {
+  tls_failed_.fetch_add(1, relaxed);
+}
+
 void http_metrics::on_request_routed() noexcept {
   routed_.fetch_add(1, relaxed);
 }
@@ -139,6 +143,11 @@ void http_metrics::render(text_writer& w) const {
   w.single("actorgate_http_refused_connections_total", metric_type::counter,
            "Connections closed at accept because http.max-connections were open.",
            refused_.load(relaxed));
+
+  w.single("actorgate_http_tls_handshake_failures_total", metric_type::counter,
+           "TLS handshakes that failed (plain HTTP on the TLS port, TLS below 1.2, a client "
+           "that rejected the certificate, a timeout); 0 without TLS.",
+           tls_failed_.load(relaxed));
 
   w.single("actorgate_http_response_bytes_total", metric_type::counter,
            "Bytes of HTTP responses written to sockets.", bytes_out_.load(relaxed));

@@ -49,6 +49,7 @@ public:
   void on_connection_open() noexcept override;
   void on_connection_close() noexcept override;
   void on_connection_refused() noexcept override;
+  void on_tls_handshake_failed() noexcept override;
   void on_request_routed() noexcept override;
   void on_exchange(const http::exchange& x) noexcept override;
 
@@ -68,6 +69,7 @@ private:
   std::atomic<std::uint64_t> opened_{0};
   std::atomic<std::uint64_t> closed_{0};
   std::atomic<std::uint64_t> refused_{0};
+  std::atomic<std::uint64_t> tls_failed_{0};
   std::atomic<std::uint64_t> routed_{0};
   std::atomic<std::uint64_t> routed_answered_{0};
   std::atomic<std::uint64_t> bytes_out_{0};

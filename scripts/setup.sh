@@ -22,7 +22,8 @@ setup=${SETUP:-run}
 packages=(g++ cmake ninja-build pkg-config libcaf-dev libboost-dev libthrift-dev
           thrift-compiler nlohmann-json3-dev libspdlog-dev libpugixml-dev
           libgoogle-perftools-dev  # tcmalloc for actorgate-server (CMake: ACTORGATE_TCMALLOC)
-          libc-ares-dev)  # the pools' DNS discovery (endpoints="dns:NAME:PORT")
+          libc-ares-dev  # the pools' DNS discovery (endpoints="dns:NAME:PORT")
+          libssl-dev)  # TLS on the listener ([http] tls-cert, tls-key)
 case $setup in
   run) CMAKE_ARGS="-DBUILD_TESTING=OFF ${CMAKE_ARGS:-}" ;;
   test|fuzz)
@@ -32,7 +33,8 @@ case $setup in
                python3-yaml  # tests/deploy/check_manifests.py reads deploy/k8s/*.yaml
                prometheus chromium  # the metrics tests: promtool, a Prometheus server, a browser
                haproxy  # the rolling-restart test: a load balancer in front of two gateways
-               dnsmasq-base)  # the DNS discovery test: a DNS server serving a hosts file
+               dnsmasq-base  # the DNS discovery test: a DNS server serving a hosts file
+               openssl)  # the TLS tests: test certificates, openssl s_client
     # The OpenAPI validator (tests/openapi) runs on Node.js. A node and npm
     # from elsewhere (e.g. NodeSource's nodejs, which bundles npm) will do;
     # only without them are Debian's taken.

@@ -1,0 +1,71 @@
+#include "actorgate/http/tls_context.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+namespace actorgate::http {
+
+namespace ssl = boost::asio::ssl;
+
+namespace {
+
+// OpenSSL's own reason for the last failure, e.g. "no start line" for a file
+// that is not PEM, or "key values mismatch".
+std::string openssl_reason(const boost::system::error_code& ec) {
+  auto text = ec.message();
+  ERR_clear_error();
+  return text;
+}
+
+std::shared_ptr<ssl::context> load(const std::string& cert, const std::string& key) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  // Below TLS 1.2 nothing is offered (RFC 8996); compression off (CRIME).
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                   ssl::context::no_compression | ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  boost::system::error_code ec;
+  ctx->use_certificate_chain_file(cert, ec);
+  if (ec)
+    throw tls_error("http.tls-cert \"" + cert + "\": " + openssl_reason(ec));
+  ctx->use_private_key_file(key, ssl::context::pem, ec);
+  auto mismatch = [&] {
+    return "http.tls-key \"" + key + "\": does not match the certificate in \"" + cert + "\"";
+  };
+  if (ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) {
+    ERR_clear_error();
+    throw tls_error(mismatch());
+  }
+  if (ec)
+    throw tls_error("http.tls-key \"" + key + "\": " + openssl_reason(ec));
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    ERR_clear_error();
+    throw tls_error(mismatch());
+  }
+  return ctx;
+}
+
+} // namespace
+
+tls_context::tls_context(std::string cert_file, std::string key_file)
+    : cert_file_(std::move(cert_file)), key_file_(std::move(key_file)),
+      ctx_(load(cert_file_, key_file_)) {}
+
+std::shared_ptr<ssl::context> tls_context::current() const {
+  std::lock_guard<std::mutex> g{mutex_};
+  return ctx_;
+}
+
+std::string tls_context::reload() {
+  try {
+    auto fresh = load(cert_file_, key_file_);
+    std::lock_guard<std::mutex> g{mutex_};
+    ctx_ = std::move(fresh);
+    return {};
+  } catch (const tls_error& e) {
+    return e.what();
+  }
+}
+
+} // namespace actorgate::http
