@@ -146,8 +146,12 @@ session::session(socket_type&& socket, const server_options& opts,
     client_ = peer_text(socket_);
   for (const auto& o : *observers_)
     o->on_connection_open();
-  if (tls_context_)
+  if (tls_context_) {
     tls_ = std::make_unique<tls_stream>(std::move(socket_), *tls_context_);
+  } else {
+    beast::error_code ignored; // a failure shows as a failing read later
+    socket_.non_blocking(true, ignored);
+  }
 }
 
 session::~session() {
@@ -223,19 +227,49 @@ void session::do_read() {
   phase_ = phase::reading;
   head_ = false;
   version_ = 11;
-  parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
-  parser_->body_limit(opts_.max_body_bytes);
   if (buffer_.size() > 0)
     return do_read_head(); // pipelined: the next request is already here
   // Waiting for a request's first byte is the keep-alive idle time; reading
   // the rest of it is bounded separately by read_timeout.
   awaiting_first_byte_ = true;
   set_io_deadline(std::chrono::steady_clock::now(), opts_.idle_timeout);
-  with_stream([this](auto& stream) {
-    stream.async_read_some(buffer_.prepare(4096),
-                           beast::bind_front_handler(&session::on_first_bytes, shared_from_this()));
-  });
+  release_request_memory();
+  if (tls_) {
+    tls_->stream.async_read_some(
+        buffer_.prepare(4096),
+        beast::bind_front_handler(&session::on_first_bytes, shared_from_this()));
+    return;
+  }
+  // An idle connection holds no read buffer: it was most of what one cost
+  // (4 KiB of about 6). Waiting for readability instead of reading also
+  // saves the read that finds nothing yet.
+  buffer_.shrink_to_fit();
+  socket_.async_wait(net::socket_base::wait_read,
+                     beast::bind_front_handler(&session::on_readable, shared_from_this()));
+}
+
+// Between requests a keep-alive connection keeps only what the next one
+// needs. Taking it again costs each request an allocation or three; on a
+// server holding 10,000 mostly idle connections it is about 0.6 KB each.
+void session::release_request_memory() {
+  parser_.reset();
+  std::string().swap(out_);
+  std::string().swap(request_id_);
+  backend_time_.reset();
+}
+
+void session::on_readable(beast::error_code ec) {
+  if (settled(ec)) {
+    awaiting_first_byte_ = false;
+    return do_close();
+  }
+  auto n = socket_.read_some(buffer_.prepare(4096), ec); // non-blocking: see the constructor
+  if (ec == net::error::would_block) {                   // woken without data
+    socket_.async_wait(net::socket_base::wait_read,
+                       beast::bind_front_handler(&session::on_readable, shared_from_this()));
+    return;
+  }
+  on_first_bytes(ec, n);
 }
 
 void session::on_first_bytes(beast::error_code ec, std::size_t n) {
@@ -247,6 +281,9 @@ void session::on_first_bytes(beast::error_code ec, std::size_t n) {
 }
 
 void session::do_read_head() {
+  parser_ = std::make_unique<bhttp::request_parser<bhttp::string_body>>();
+  parser_->header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
+  parser_->body_limit(opts_.max_body_bytes);
   started_ = std::chrono::steady_clock::now();
   route_ = {};
   request_id_.clear();

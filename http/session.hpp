@@ -80,6 +80,8 @@ private:
 
   void on_handshake(beast::error_code ec);
   void do_read();
+  void release_request_memory();
+  void on_readable(beast::error_code ec);
   void on_first_bytes(beast::error_code ec, std::size_t n);
   void do_read_head();
   void check_head();
@@ -134,8 +136,9 @@ private:
   std::shared_ptr<session_registry> registry_;
   std::shared_ptr<const observer_list> observers_;
   std::size_t thread_; // the IO thread this session runs on: picks route replicas
-  std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
-  std::string out_; // the response on the wire; capacity is reused
+  // Made at a request's first byte, gone while the connection is idle.
+  std::unique_ptr<beast::http::request_parser<beast::http::string_body>> parser_;
+  std::string out_; // the response on the wire; freed while idle
   timer_type watchdog_;
   std::chrono::steady_clock::time_point io_deadline_{}; // of the current phase
   std::chrono::steady_clock::time_point armed_until_ = std::chrono::steady_clock::time_point::max();
