@@ -33,12 +33,22 @@ public:
 
   net::io_context& context() { return ctx_; }
 
+  // A message sent by a session (no actor running on this thread) wakes its
+  // hosted actor right here instead of in a later round of the io_context:
+  // that round cost a post, a poll of the reactor and about 8 % of a /ping.
+  // Sessions expect it (session::route_request sends last). A message from
+  // an actor running here is posted: actors never nest, and a chain of them
+  // cannot grow the stack.
   void schedule(caf::resumable* job) override {
+    if (ctx_.get_executor().running_in_this_thread() && !resuming_) {
+      resume_now(job);
+      return;
+    }
     std::shared_lock<std::shared_mutex> g{closed_mutex_};
     if (closed_)
       system().scheduler().enqueue(job);
     else
-      net::post(ctx_, [this, job] { run(job); });
+      net::post(ctx_, [this, job] { resume_now(job); });
   }
 
   void start() {
@@ -62,7 +72,14 @@ public:
   }
 
 private:
+  void resume_now(caf::resumable* job) {
+    resuming_ = true;
+    run(job);
+    resuming_ = false;
+  }
+
   net::io_context ctx_;
+  bool resuming_ = false; // only touched on this IO thread
   net::executor_work_guard<executor> guard_;
   std::thread thread_;
   std::shared_mutex closed_mutex_;

@@ -555,9 +555,22 @@ void session::do_write(const response& r) {
   close_after_write_ = !keep;
   serialize(r, wire_options{version_, keep, head_, request_id_}, out_);
   set_io_deadline(std::chrono::steady_clock::now(), opts_.write_timeout);
-  with_stream([this](auto& stream) {
-    net::async_write(stream, net::buffer(out_),
-                     beast::bind_front_handler(&session::on_write, shared_from_this()));
+  std::size_t sent = 0;
+  // Most answers fit the socket's buffer: written here, they end here, not
+  // in a completion posted for the next round of the io_context. Not with a
+  // pipelined request waiting: on_write would read and answer it inside
+  // this call, and a long pipeline would grow the stack.
+  if (!tls_ && buffer_.size() == 0) {
+    beast::error_code ec;
+    sent = socket_.write_some(net::buffer(out_), ec); // non-blocking
+    if (sent == out_.size() || (ec && ec != net::error::would_block))
+      return on_write(ec, sent);
+  }
+  with_stream([this, sent](auto& stream) {
+    net::async_write(stream, net::buffer(out_) + sent,
+                     [self = shared_from_this(), sent](beast::error_code ec, std::size_t n) {
+                       self->on_write(ec, sent + n);
+                     });
   });
 }
 
