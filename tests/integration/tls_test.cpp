@@ -211,6 +211,23 @@ TEST_CASE("tls: TLS 1.2 and 1.3 are served, 1.1 and 1.0 refused and counted") {
   CHECK(tls13.output.find("TLSv1.3") != std::string::npos);
 }
 
+TEST_CASE("tls: a TLS 1.2 client asking to renegotiate is refused") {
+  tls_fixture f;
+  gateway_process gw{f.backend.port, tls_args(f.chain, f.pki.key("first"))};
+  // s_client renegotiates on a line "R"; stdin stays open long enough for
+  // the server's answer to arrive.
+  auto r =
+      run_command("/bin/sh",
+                  {"-c", "(echo R; sleep 1) | '" + find_program("openssl") +
+                             "' s_client -tls1_2 -connect 127.0.0.1:" + std::to_string(gw.port) +
+                             " -CAfile '" + f.pki.root() + "'"},
+                  "", 10s);
+  CHECK(r.output.find("RENEGOTIATING") != std::string::npos);
+  CHECK(r.output.find("no renegotiation") != std::string::npos);
+  tls_connection c{gw.port, f.pki.root()};
+  CHECK(c.get("/ping").body() == "pong");
+}
+
 TEST_CASE("tls: plain HTTP on the TLS port is never served") {
   tls_fixture f;
   gateway_process gw{f.backend.port, tls_args(f.chain, f.pki.key("first"))};
