@@ -102,6 +102,17 @@ void gateway::route(method m, std::string_view pattern, std::vector<caf::actor> 
   patterns_.emplace_back(pattern);
 }
 
+void gateway::websocket(std::string_view pattern, ws_factory make) {
+  auto r = std::make_shared<http::ws_route>();
+  r->make = std::move(make);
+  for (std::size_t i = 0; i < settings_.http.io_threads; ++i)
+    r->hosts.push_back(server_->host(i));
+  r->stats = ws_stats_;
+  routes_->add_websocket(pattern, std::move(r));
+  route_names_.push_back("WS " + std::string(pattern));
+  patterns_.emplace_back(pattern);
+}
+
 // Added last, so that a user's own route on the same path wins.
 void gateway::add_health_route() {
   const auto& path = settings_.health_path;
@@ -204,7 +215,7 @@ void gateway::add_metrics() {
   std::string config_path = m.admin_path + "/config";
   if (!m.admin_path.empty())
     patterns.insert(patterns.end(), {m.admin_path, config_path});
-  metrics_ = std::make_shared<metrics::registry>(std::move(patterns), pool_stats_);
+  metrics_ = std::make_shared<metrics::registry>(std::move(patterns), pool_stats_, ws_stats_);
   // Hosted: a scrape renders a few KB, too little to be worth a thread hand-off.
   route(method::get, m.path,
         hosted(metrics::metrics_route, std::shared_ptr<const metrics::registry>(metrics_)));
