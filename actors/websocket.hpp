@@ -66,7 +66,8 @@ public:
 
   void send_text(std::string s) const;
   void send_binary(std::string s) const;
-  /// Sends what is queued, then the close frame.
+  /// Sends what is queued, then the close frame. A code no close frame may
+  /// carry (1005, 1006, 1015, outside 1000-4999...) is sent as 1011.
   void close(std::uint16_t code = ws_close::normal, std::string reason = {}) const;
   bool valid() const { return sink_ != nullptr; }
 

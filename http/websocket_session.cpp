@@ -30,6 +30,12 @@ response websocket_refusal(const upgrade_request& req, std::size_t unread) {
   return r;
 }
 
+std::uint16_t sendable_close_code(std::uint16_t code) {
+  bool ok = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+            (code >= 3000 && code <= 4999);
+  return ok ? code : ws_close::internal_error;
+}
+
 namespace {
 
 struct frame {
@@ -99,14 +105,14 @@ public:
   ws_session(const ws_route& route, NextLayer&& stream, upgrade_request req, request upgrade,
              const server_options& opts, std::shared_ptr<session_registry> registry,
              std::size_t thread)
-      : ws_(std::move(stream)), req_(std::move(req)), upgrade_(std::move(upgrade)), route_(route),
-        opts_(opts), registry_(std::move(registry)), thread_(thread),
-        cut_timer_(ws_.get_executor()) {}
+      : ws_(std::move(stream)), ex_(ws_.get_executor()), req_(std::move(req)),
+        upgrade_(std::move(upgrade)), route_(route), opts_(opts), registry_(std::move(registry)),
+        thread_(thread), cut_timer_(ws_.get_executor()) {}
 
   ~ws_session() override { registry_->remove(static_cast<drainable_connection*>(this)); }
 
   void run() {
-    sink_ = std::make_shared<sink_type>(registry_, this->weak_from_this(), ws_.get_executor(),
+    sink_ = std::make_shared<sink_type>(registry_, this->weak_from_this(), ex_,
                                         opts_.ws_max_queued_messages);
     ws_.set_option(
         websocket::stream_base::timeout{opts_.read_timeout, opts_.ws_idle_timeout, true});
@@ -119,8 +125,10 @@ public:
         req_, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
   }
 
+  // From any thread: ex_, unlike the stream, is never written after
+  // construction.
   void drain() override {
-    net::post(ws_.get_executor(), [self = this->shared_from_this()] {
+    net::post(ex_, [self = this->shared_from_this()] {
       self->close(ws_close::going_away, "server shutting down", false);
     });
   }
@@ -147,6 +155,7 @@ public:
     if (closing_ || finished_ || !accepted_)
       return;
     closing_ = true;
+    code = sendable_close_code(code);
     sent_code_ = code;
     // A close frame carries at most 125 bytes: the code and 123 of reason.
     close_reason_ = websocket::close_reason{static_cast<websocket::close_code>(code),
@@ -271,6 +280,7 @@ private:
   }
 
   websocket::stream<NextLayer> ws_;
+  executor ex_;
   upgrade_request req_;
   request upgrade_;
   const ws_route& route_;

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include <boost/beast/http/message.hpp>
@@ -45,6 +46,11 @@ bool is_websocket_upgrade(const upgrade_request& req, std::size_t unread);
 /// The answer to a request on a WebSocket route that cannot be upgraded:
 /// 426 with "Upgrade: websocket" (or 400 for frames sent before the 101).
 response websocket_refusal(const upgrade_request& req, std::size_t unread);
+
+/// `code` if a close frame may carry it (RFC 6455 7.4: 1000-1003,
+/// 1007-1014, 3000-4999), else 1011: 1005, 1006 and 1015 are only reported,
+/// never sent, and a client fails the connection on a code it must not get.
+std::uint16_t sendable_close_code(std::uint16_t code);
 
 /// Makes the connection a WebSocket: answers the handshake, then spawns the
 /// route's actor. The stream must be open with no operation pending.

@@ -101,3 +101,10 @@ TEST_CASE("a WebSocket route takes only a valid upgrade, with nothing sent after
     CHECK_FALSE(http::is_websocket_upgrade(req, 0));
   }
 }
+
+TEST_CASE("close codes an actor gives are sent only if a close frame may carry them") {
+  for (std::uint16_t c : {1000, 1001, 1003, 1007, 1008, 1009, 1011, 1013, 3000, 4999})
+    CHECK(http::sendable_close_code(c) == c);
+  for (std::uint16_t c : {0, 999, 1004, 1005, 1006, 1015, 2000, 5000})
+    CHECK(http::sendable_close_code(c) == ws_close::internal_error);
+}

@@ -132,13 +132,18 @@ async def closed_code(ws):
 # ---- cases ---------------------------------------------------------------
 
 
+async def echoed_in_order(ws, texts):
+    """Sends every text, then expects each back, in the order sent."""
+    for t in texts:
+        await ws.send(t)
+    for t in texts:
+        got = await recv(ws)
+        check(got == t, f"expected {t!r} back, got {got!r}")
+
+
 async def echo_order(s):
     async with connect(s.url("/ws/echo")) as ws:
-        for i in range(200):
-            await ws.send(f"message {i}")
-        for i in range(200):
-            got = await recv(ws)
-            check(got == f"message {i}", f"answer {i} was {got!r}")
+        await echoed_in_order(ws, [f"message {i}" for i in range(200)])
     check(s.metric("actorgate_ws_messages_received_total") >= 200, "messages in not counted")
     check(s.metric("actorgate_ws_messages_sent_total") >= 200, "messages out not counted")
 
@@ -176,11 +181,7 @@ async def oversized(s):
 async def concurrent(s):
     async def one(i):
         async with connect(s.url("/ws/echo")) as ws:
-            for k in range(3):
-                await ws.send(f"{i}-{k}")
-            for k in range(3):
-                got = await recv(ws)
-                check(got == f"{i}-{k}", f"connection {i} got {got!r} for {i}-{k}")
+            await echoed_in_order(ws, [f"{i}-{k}" for k in range(3)])
             return True
 
     conns = [one(i) for i in range(300)]
