@@ -1,8 +1,9 @@
 // chat-room-gateway, rung 9 of the examples ladder: WebSocket connections as
 // actors. Each connection to /ws/chat gets its own actor, which joins one
 // room actor shared by all of them; a text message from any connection goes
-// to every connection in the room, the sender's own included. The room
-// watches its members, so a connection that goes is dropped from it.
+// to every connection in the room, the sender's own included. A member that
+// goes is announced with its close code; the room watches its members, so
+// one that goes is dropped from it.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -46,7 +47,11 @@ caf::behavior member(caf::event_based_actor* self, ws_handle h, const request&, 
       [self, room](ws_text_atom, std::string& text) {
         self->send(room, chat::say_atom::value, std::move(text));
       },
-      [self](ws_closed_atom, std::uint16_t) { self->quit(); },
+      // The client went: tell the others how (its close code), then end.
+      [self, room](ws_closed_atom, std::uint16_t code) {
+        self->send(room, chat::say_atom::value, "* a member left (" + std::to_string(code) + ")");
+        self->quit();
+      },
   };
 }
 // [/chat-room]
