@@ -16,6 +16,7 @@ import http.client
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -169,6 +170,30 @@ async def ping_pong(s):
         check(await recv(ws) == "still here", "connection unusable after idling")
 
 
+async def idle_timeout(s):
+    # A raw client that completes the handshake and then never answers: the
+    # gateway pings it (opcode 0x9) and, with no answer, closes the TCP
+    # connection after ws-idle-timeout (1 s here).
+    sock = socket.create_connection(("127.0.0.1", s.gw.port), timeout=TIMEOUT)
+    sock.sendall(b"GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                 b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                 b"Sec-WebSocket-Version: 13\r\n\r\n")
+    got = b""
+    while b"\r\n\r\n" not in got:
+        got += sock.recv(4096)
+    head, _, rest = got.partition(b"\r\n\r\n")
+    check(head.startswith(b"HTTP/1.1 101"), f"handshake answered {head[:40]!r}")
+    began = time.monotonic()
+    while True:
+        chunk = await asyncio.get_running_loop().run_in_executor(None, sock.recv, 4096)
+        if not chunk:
+            break
+        rest += chunk
+    took = time.monotonic() - began
+    check(rest[:1] == b"\x89", f"no ping before the close: {rest[:8]!r}")
+    check(0.8 < took < 5, f"an idle connection was closed after {took:.2f} s, not about 1 s")
+
+
 async def oversized(s):
     async with connect(s.url("/ws/echo"), max_size=None) as ws:
         await ws.send("x" * 1024)
@@ -274,6 +299,7 @@ CASES = {
     "echo_order": (echo_order, {}),
     "large_messages": (large_messages, {}),
     "ping_pong": (ping_pong, {"extra": ["--http.ws-idle-timeout=1s"]}),
+    "idle_timeout": (idle_timeout, {"extra": ["--http.ws-idle-timeout=1s"]}),
     "oversized": (oversized, {}),
     # Each connection has one call in flight: the pool's queue must hold 300.
     "concurrent": (concurrent, {"extra": ["--backend.queue-size=512"]}),
