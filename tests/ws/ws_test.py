@@ -56,6 +56,7 @@ class Proc:
         return "".join(self.lines)
 
     def stop(self):
+        """Ends it with SIGTERM; returns its exit code (killed: -9)."""
         if self.p.poll() is None:
             self.p.send_signal(signal.SIGTERM)
             try:
@@ -63,6 +64,8 @@ class Proc:
             except subprocess.TimeoutExpired:
                 self.p.kill()
                 self.p.wait()
+                return -9
+        return self.p.returncode
 
     def rss_kib(self):
         with open(f"/proc/{self.p.pid}/status") as f:
@@ -107,8 +110,14 @@ class Stack:
         return int(m.group(1))
 
     def stop(self):
+        """Stops every process; says which did not exit 0 (a crash, a
+        sanitizer's report, a hang in the drain)."""
+        bad = []
         for p in reversed(self.procs):
-            p.stop()
+            rc = p.stop()
+            if rc != 0:
+                bad.append(f"{p.p.args[0]} exited {rc}")
+        return bad
 
 
 def connect(url, **kw):
@@ -322,13 +331,14 @@ def main():
     s = Stack(opts, **kw)
     try:
         asyncio.run(asyncio.wait_for(fn(s), 120))
+        bad = s.stop()
+        check(not bad, "; ".join(bad))
     except Exception as e:
         print(f"FAIL {opts.case}: {type(e).__name__}: {e}", file=sys.stderr)
+        s.stop()
         for p in s.procs:
             print(f"--- output of {p.p.args[0]}:\n{p.output()}", file=sys.stderr)
-        s.stop()
         return 1
-    s.stop()
     print(f"ok {opts.case}")
     return 0
 
