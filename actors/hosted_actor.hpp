@@ -69,12 +69,14 @@ private:
 };
 
 /// Spawns fun(self, xs...) on `host` (or on the scheduler if host is null).
-template <class F, class... Ts>
+/// By default it starts at its first message; with
+/// Os = caf::no_spawn_options at once (e.g. to announce itself to others).
+template <caf::spawn_options Os = caf::lazy_init, class F, class... Ts>
 caf::actor spawn_hosted(caf::actor_system& sys, actor_host* host, F fun, Ts... xs) {
   hosted_function_actor::init_fn init = [fun, xs...](caf::event_based_actor* self) {
     return fun(self, xs...);
   };
-  return sys.spawn<hosted_function_actor, caf::lazy_init>(host, std::move(init));
+  return sys.spawn<hosted_function_actor, Os>(host, std::move(init));
 }
 
 } // namespace actorgate

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   gw.route(method::get, "/ping", gw.per_thread(ping_route));
   gw.route(method::get, "/echo", gw.per_thread(compute::echo_route, backend));
   gw.route(method::get, "/work", gw.per_thread(compute::work_route, backend));
+  const auto& http = gw.settings().http;
+  gw.websocket("/ws/echo", compute::ws_echo, backend, http.request_timeout,
+               http.ws_max_queued_messages);
   return gw.run();
 }
 // [/gateway-main]

@@ -108,6 +108,17 @@ void gateway::route(method m, std::string_view pattern, std::vector<caf::actor> 
   patterns_.emplace_back(pattern);
 }
 
+void gateway::websocket(std::string_view pattern, ws_factory make) {
+  auto r = std::make_shared<http::ws_route>();
+  r->make = std::move(make);
+  for (std::size_t i = 0; i < settings_.http.io_threads; ++i)
+    r->hosts.push_back(server_->host(i));
+  r->stats = ws_stats_;
+  routes_->add_websocket(pattern, std::move(r));
+  route_names_.push_back("WS " + std::string(pattern));
+  patterns_.emplace_back(pattern);
+}
+
 // Added last, so that a user's own route on the same path wins.
 void gateway::add_health_route() {
   const auto& path = settings_.health_path;
@@ -148,8 +159,9 @@ std::string gateway::startup_summary(std::uint16_t port) {
   std::string pools;
   for (const auto& p : pool_names_)
     pools += (pools.empty() ? "" : ", ") + p;
-  out << program_ << " listening on http://" << h.address << ":" << port << " (config "
-      << cfg_.file_used() << "; pools: " << (pools.empty() ? "none" : pools) << "; " << h.io_threads
+  out << program_ << " listening on " << (h.tls_cert.empty() ? "http" : "https") << "://"
+      << h.address << ":" << port << " (config " << cfg_.file_used()
+      << "; pools: " << (pools.empty() ? "none" : pools) << "; " << h.io_threads
       << " IO threads)\n";
   out << "  config file:  " << cfg_.file_used() << "\n";
   out << "  http:         " << h.address << ":" << port << ", " << h.io_threads
@@ -210,7 +222,7 @@ void gateway::add_metrics() {
   std::string config_path = m.admin_path + "/config";
   if (!m.admin_path.empty())
     patterns.insert(patterns.end(), {m.admin_path, config_path});
-  metrics_ = std::make_shared<metrics::registry>(std::move(patterns), pool_stats_);
+  metrics_ = std::make_shared<metrics::registry>(std::move(patterns), pool_stats_, ws_stats_);
   // Hosted: a scrape renders a few KB, too little to be worth a thread hand-off.
   route(method::get, m.path,
         hosted(metrics::metrics_route, std::shared_ptr<const metrics::registry>(metrics_)));

@@ -17,6 +17,7 @@
 //     auto pool = gw.pool<MyServiceClient>("my-service");   // [my-service]
 //     gw.route(method::get, "/ping", gw.hosted(ping_route));
 //     gw.route(method::get, "/items/:id", gw.supervised("items", item_route, pool));
+//     gw.websocket("/ws/chat", chat_member, room);  // an actor per connection
 //     return gw.run();                           // until SIGTERM/SIGINT
 //   }
 #pragma once
@@ -35,6 +36,7 @@
 #include "actorgate/actors/hosted_actor.hpp"
 #include "actorgate/actors/stateless_pool.hpp"
 #include "actorgate/actors/supervisor.hpp"
+#include "actorgate/actors/websocket.hpp"
 #include "actorgate/gateway/access_log.hpp"
 #include "actorgate/gateway/app_config.hpp"
 #include "actorgate/http/route_table.hpp"
@@ -125,6 +127,23 @@ public:
   /// A route served by per_thread() replicas.
   void route(method m, std::string_view pattern, std::vector<caf::actor> replicas);
 
+  /// A WebSocket route: a GET upgrade on `pattern` becomes a connection
+  /// whose actor is fn(self, ws_handle, const request& upgrade, xs...),
+  /// hosted on the connection's IO thread, one per connection
+  /// (actors/websocket.hpp). A plain GET there gets 426.
+  template <class F, class... Ts> void websocket(std::string_view pattern, F fn, Ts... xs) {
+    caf::actor_system* sys = &*sys_;
+    websocket(pattern,
+              ws_factory{[sys, fn, xs...](actor_host* host, ws_handle h, const request& upgrade) {
+                // Started at once: it may have to announce itself (join a room)
+                // before its client says anything.
+                return spawn_hosted<caf::no_spawn_options>(*sys, host, fn, std::move(h), upgrade,
+                                                           xs...);
+              }});
+  }
+  /// The same with the factory spelled out.
+  void websocket(std::string_view pattern, ws_factory make);
+
   /// The metrics of this gateway (nullptr with [http] metrics=false, and
   /// before run()). run() registers its route and observer.
   std::shared_ptr<const metrics::registry> metrics() const { return metrics_; }
@@ -172,6 +191,8 @@ private:
   /// Every pattern route() added: the metrics' route labels.
   std::vector<std::string> patterns_;
   std::shared_ptr<metrics::registry> metrics_;
+  /// Shared by every WebSocket route, for the metrics.
+  std::shared_ptr<http::ws_stats> ws_stats_ = std::make_shared<http::ws_stats>();
 };
 
 } // namespace actorgate

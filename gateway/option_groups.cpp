@@ -127,6 +127,15 @@ const group_schema<G>& http_group() {
         .text("tls-key", at(&G::http, &H::tls_key), true,
               "PEM file with the private key of tls-cert (unencrypted; readable by the gateway "
               "only).")
+        .integer("ws-max-queued-messages", at(&G::http, &H::ws_max_queued_messages), 1, 1'000'000,
+                 "messages",
+                 "WebSocket: frames an actor may have handed to one connection and not yet "
+                 "written (a slow or stalled client); one more closes it with 1008.")
+        .integer("ws-max-message-bytes", at(&G::http, &H::ws_max_message_bytes), 1, 1 << 30,
+                 "bytes", "WebSocket: a received message larger than this closes with 1009.")
+        .duration("ws-idle-timeout", at(&G::http, &H::ws_idle_timeout), 1, max_ms,
+                  "WebSocket: a connection that receives nothing for this long is closed; it "
+                  "is pinged at half this time, so a live client always answers.")
         .duration("drain-delay", at(&G::drain_delay), 0, max_ms,
                   "On SIGTERM/SIGINT, first: ready-path answers 503 at once while every other "
                   "request is served as usual for this long, so that a load balancer or "

@@ -80,8 +80,9 @@ std::vector<segment> parse_pattern(std::string_view pattern) {
 struct route_table::node {
   struct route {
     method verb;
-    std::vector<caf::actor> targets; // one, or one per IO thread
-    std::vector<std::string> names;  // of this route's parameters, in order
+    std::vector<caf::actor> targets; // one, or one per IO thread; none for a WebSocket
+    std::shared_ptr<const ws_route> websocket;
+    std::vector<std::string> names; // of this route's parameters, in order
     std::string pattern;
   };
   std::map<std::string, std::unique_ptr<node>, std::less<>> literals;
@@ -100,11 +101,22 @@ void route_table::add(method m, std::string_view pattern, caf::actor target) {
 }
 
 void route_table::add(method m, std::string_view pattern, std::vector<caf::actor> targets) {
-  if (m == method::other)
-    reject(pattern, "needs a concrete method");
   if (targets.empty() ||
       std::any_of(targets.begin(), targets.end(), [](const caf::actor& a) { return !a; }))
     reject(pattern, "has no actor");
+  add_route(m, pattern, std::move(targets), nullptr);
+}
+
+void route_table::add_websocket(std::string_view pattern, std::shared_ptr<const ws_route> route) {
+  if (!route || !route->make)
+    reject(pattern, "has no WebSocket actor factory");
+  add_route(method::get, pattern, {}, std::move(route));
+}
+
+void route_table::add_route(method m, std::string_view pattern, std::vector<caf::actor> targets,
+                            std::shared_ptr<const ws_route> websocket) {
+  if (m == method::other)
+    reject(pattern, "needs a concrete method");
   auto segments = parse_pattern(pattern);
   node* n = root_.get();
   std::vector<std::string> names;
@@ -131,7 +143,8 @@ void route_table::add(method m, std::string_view pattern, std::vector<caf::actor
     if (r.verb == m)
       reject(pattern,
              "conflicts with another " + std::string(to_string(m)) + " route of the same shape");
-  n->routes.push_back({m, std::move(targets), std::move(names), std::string(pattern)});
+  n->routes.push_back(
+      {m, std::move(targets), std::move(websocket), std::move(names), std::string(pattern)});
 }
 
 namespace {
@@ -181,7 +194,10 @@ route_table::match route_table::find(method m, const std::vector<std::string>& s
     for (const auto& [n, vals] : reached)
       for (const auto& r : n->routes)
         if (r.verb == want) {
-          result.actor = &r.targets[thread % r.targets.size()];
+          if (r.websocket)
+            result.websocket = r.websocket.get();
+          else
+            result.actor = &r.targets[thread % r.targets.size()];
           result.pattern = r.pattern;
           for (std::size_t k = 0; k < r.names.size() && k < vals.size(); ++k)
             result.params.emplace_back(r.names[k], vals[k]);

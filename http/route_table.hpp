@@ -21,6 +21,7 @@
 #include <caf/actor.hpp>
 
 #include "actorgate/actors/request.hpp"
+#include "actorgate/http/ws_route.hpp"
 
 namespace actorgate::http {
 
@@ -41,9 +42,15 @@ public:
   /// served on several IO threads never hands a request to another thread.
   void add(method m, std::string_view pattern, std::vector<caf::actor> replicas);
 
+  /// A GET route whose connections become WebSockets (http/ws_route.hpp):
+  /// find() returns it as `websocket`, with no actor.
+  void add_websocket(std::string_view pattern, std::shared_ptr<const ws_route> route);
+
   struct match {
-    /// nullptr if nothing matched.
+    /// nullptr if nothing matched (or a WebSocket route did).
     const caf::actor* actor = nullptr;
+    /// The WebSocket route that matched, if one did.
+    const ws_route* websocket = nullptr;
     /// The pattern it was added with; valid as long as the table.
     std::string_view pattern;
     /// Parameter name -> decoded segment(s), in pattern order.
@@ -63,6 +70,8 @@ public:
 
 private:
   struct node;
+  void add_route(method m, std::string_view pattern, std::vector<caf::actor> replicas,
+                 std::shared_ptr<const ws_route> websocket);
   std::unique_ptr<node> root_;
 };
 

@@ -35,6 +35,14 @@ struct server_options {
   /// speaks only TLS (1.2 and 1.3).
   std::string tls_cert;
   std::string tls_key;
+  /// WebSocket: frames an actor may have queued and not yet written on one
+  /// connection; one more closes it with 1008.
+  std::size_t ws_max_queued_messages = 1024;
+  /// WebSocket: a received message larger than this closes with 1009.
+  std::size_t ws_max_message_bytes = 1024 * 1024;
+  /// WebSocket: a connection that receives nothing for this long is closed;
+  /// the gateway pings it at half of it, so a live client always answers.
+  std::chrono::milliseconds ws_idle_timeout{60'000};
 };
 
 } // namespace actorgate::http

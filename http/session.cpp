@@ -29,6 +29,7 @@
 #include "actorgate/http/serialize.hpp"
 #include "actorgate/http/session_registry.hpp"
 #include "actorgate/http/target.hpp"
+#include "actorgate/http/websocket_session.hpp"
 
 namespace actorgate::http {
 
@@ -412,7 +413,7 @@ void session::route_request() {
   if (req.method == method::other)
     return do_write(response::error(501, "method not implemented"));
   auto match = routes_->find(req.method, target.segments, thread_);
-  if (match.actor == nullptr) {
+  if (match.actor == nullptr && match.websocket == nullptr) {
     if (!match.path_known)
       return do_write(response::error(404, "no route for " + target.path));
     auto r = response::error(405, "method not allowed");
@@ -439,6 +440,8 @@ void session::route_request() {
   if (!client_gone_)
     client_gone_ = std::make_shared<std::atomic<bool>>(false);
   req.client_gone_flag = client_gone_;
+  if (match.websocket != nullptr)
+    return upgrade_websocket(*match.websocket, std::move(req));
 
   auto seq = ++seq_;
   phase_ = phase::awaiting_reply;
@@ -449,6 +452,23 @@ void session::route_request() {
   // Non-blocking and thread-safe: the IO thread never waits for an actor.
   // Last: the answer may be written inside it (see post_reply).
   caf::anon_send(*match.actor, handle_atom::value, std::move(req), std::move(handle));
+}
+
+void session::upgrade_websocket(const ws_route& route, request req) {
+  if (!is_websocket_upgrade(parser_->get(), buffer_.size()))
+    return do_write(websocket_refusal(parser_->get(), buffer_.size()));
+  status_ = 101;
+  report(0);
+  phase_ = phase::closed;
+  watchdog_.cancel();
+  if (tls_) {
+    start_websocket(route, std::move(tls_->stream), parser_->release(), std::move(req), opts_,
+                    registry_, thread_);
+    tls_.reset(); // sock() is now the moved-from socket_: closed, harmless
+    return;
+  }
+  start_websocket(route, std::move(socket_), parser_->release(), std::move(req), opts_, registry_,
+                  thread_);
 }
 
 void session::set_io_deadline(std::chrono::steady_clock::time_point now,

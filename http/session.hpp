@@ -94,6 +94,9 @@ private:
   /// Hands the parsed request to its route's actor, or answers it (400, 404,
   /// 405, 501) when no route takes it.
   void route_request();
+  /// A request on a WebSocket route: 426 unless it is an upgrade, else the
+  /// connection leaves this session for a ws_session.
+  void upgrade_websocket(const ws_route& route, request req);
   /// The current phase must end within `timeout` from `now`.
   void set_io_deadline(std::chrono::steady_clock::time_point now,
                        std::chrono::steady_clock::duration timeout);

@@ -19,6 +19,7 @@
 #include <caf/event_based_actor.hpp>
 
 #include "actorgate/actors/response.hpp"
+#include "actorgate/http/ws_route.hpp"
 #include "actorgate/metrics/http_metrics.hpp"
 #include "actorgate/metrics/pool_metrics.hpp"
 
@@ -27,8 +28,10 @@ namespace actorgate::metrics {
 class registry {
 public:
   /// `route_patterns`: every pattern the route table will hold (see
-  /// http_metrics); `pools`: the pools to report.
-  registry(std::vector<std::string> route_patterns, pool_list pools);
+  /// http_metrics); `pools`: the pools to report; `ws`: the WebSocket
+  /// connections' counters, if any.
+  registry(std::vector<std::string> route_patterns, pool_list pools,
+           std::shared_ptr<const http::ws_stats> ws = nullptr);
 
   /// The observer to register with http::server::observe().
   std::shared_ptr<http_metrics> observer() const { return http_; }
@@ -39,7 +42,12 @@ public:
 private:
   std::shared_ptr<http_metrics> http_;
   pool_list pools_;
+  std::shared_ptr<const http::ws_stats> ws_;
 };
+
+/// The WebSocket families: open connections, messages in and out, closes
+/// by outbound overflow.
+void render_websockets(text_writer& w, const http::ws_stats& s);
 
 /// GET -> 200 with registry::render() as text/plain; version=0.0.4.
 /// Rendering is a few KB of formatting and a handful of /proc reads, cheap

@@ -4,7 +4,7 @@
 # what changed.
 #   SETUP       which packages: run (default: building and running the
 #               gateway and backend), test (adds the test suite's tools:
-#               doctest, curl, python3-thrift, a Prometheus server, a
+#               doctest, curl, python3-thrift, python3-websockets, a Prometheus server, a
 #               browser, Node.js and the OpenAPI validator from npm in
 #               tests/openapi), fuzz (adds clang and libFuzzer)
 #   BUILD_DIR   build folder               (default: build)
@@ -31,6 +31,7 @@ case $setup in
     packages+=(doctest-dev curl python3
                python3-thrift  # tests/idl/py_backend.py: a Thrift backend actorgate did not write
                python3-yaml  # tests/deploy/check_manifests.py reads deploy/k8s/*.yaml
+               python3-websockets  # tests/ws/ws_test.py: a real WebSocket client
                prometheus chromium  # the metrics tests: promtool, a Prometheus server, a browser
                haproxy  # the rolling-restart test: a load balancer in front of two gateways
                dnsmasq-base  # the DNS discovery test: a DNS server serving a hosts file
