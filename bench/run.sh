@@ -5,7 +5,7 @@
 # scenario, and writes bench/results/<date>.md, <date>-raw.txt and
 # <date>-latency.png. Any error, timeout or non-2xx answer fails it.
 #
-#   bench/run.sh                  3 runs x 5 s per figure (about 10 minutes)
+#   bench/run.sh                  3 runs x 5 s per figure (about 20 minutes)
 #   bench/run.sh --quick          1 run x 2 s, a smoke test (<date>-quick.*)
 #   bench/run.sh --runs=5 --duration=10 --hold=10 --connections=10000 --warmup=1
 #   bench/run.sh --no-build       use build-release as it is
