@@ -1,6 +1,8 @@
 # Load runs and what is recorded about them. Sourced by bench/run.sh, which
 # sets BIN, LUA, LOGS, RAW, DURATION, WARMUP, HOLD, CONNECTIONS, BACKEND_PID
-# and BACKEND_PORT.
+# and BACKEND_PORT. Two variables change a run: RUN_BACKEND_PIDS (the
+# backends whose CPU counts, default BACKEND_PID) and FRESH=1 (the server was
+# started for this round: warm it up in every round, not only the first).
 #
 # Every run appends one line to $RAW: "scenario=NAME run=N conns=C" + the load
 # generator's own key=value line + the server's CPU and RSS around the run.
@@ -31,10 +33,12 @@ check_result() {
 measure() {
   local scen=$1 run=$2 conns=$3 pids=$4
   shift 4
-  local log="$LOGS/$scen-$run.log" rc=0 line c0=0 c1=0 b0 b1 m0 m1 r0 r1 x0 x1 i0 i1 extra=""
+  local log="$LOGS/$scen-$run.log" rc=0 line c0=0 c1=0 s0=0 s1=0 b0 b1 m0 m1 r0 r1 x0 x1 i0 i1 extra=""
   # shellcheck disable=SC2086
-  if [[ -n $pids ]]; then c0=$(cpu_ticks $pids); fi
-  b0=$(cpu_ticks "$BACKEND_PID")
+  if [[ -n $pids ]]; then c0=$(cpu_ticks $pids) s0=$(sys_ticks $pids); fi
+  local backends=${RUN_BACKEND_PIDS:-$BACKEND_PID}
+  # shellcheck disable=SC2086
+  b0=$(cpu_ticks $backends)
   read_reaped r0
   m0=$(machine_ticks)
   x0=$(context_switches)
@@ -47,16 +51,20 @@ measure() {
   line=$(grep -E '^tool=' "$log" | tail -n 1 || true)
   ((rc == 0)) || fail "$scen run $run: '$1' exited with $rc: $(tail -n 3 "$log")"
   check_result "$scen" "$run" "$line"
-  b1=$(cpu_ticks "$BACKEND_PID")
+  # shellcheck disable=SC2086
+  b1=$(cpu_ticks $backends)
   local requests
   requests=$(kv "$line" requests)
   if [[ -n $pids ]]; then
     # shellcheck disable=SC2086
     c1=$(cpu_ticks $pids)
+    # shellcheck disable=SC2086
+    s1=$(sys_ticks $pids)
     local cpu
     cpu=$(cpu_seconds "$c0" "$c1")
     # shellcheck disable=SC2086
     extra="server_cpu_s=$cpu server_rss_kb=$(rss_kb $pids) cpu_us_per_req=$(calc "$cpu * 1e6 / $requests")"
+    extra+=" sys_us_per_req=$(calc "$(cpu_seconds "$s0" "$s1") * 1e6 / $requests")"
   fi
   # CPU the machine spent on anything but this run's server, backend and
   # load generator: other people's work that distorted the figures.
@@ -72,11 +80,11 @@ measure() {
     "other_cpu_s=$(cpu_seconds 0 "$foreign")" >>"$RAW"
 }
 
-# http_run SCENARIO RUN CONNS "SERVER_PIDS" URL: warm-up (first run only),
-# then a measured wrk run.
+# http_run SCENARIO RUN CONNS "SERVER_PIDS" URL: warm-up (first run only,
+# or every run with FRESH=1), then a measured wrk run.
 http_run() {
   local scen=$1 run=$2 conns=$3 pids=$4 url=$5
-  if ((run == 1 && WARMUP > 0)); then
+  if (((run == 1 || ${FRESH:-0} == 1) && WARMUP > 0)); then
     wrk_cmd "$conns" "$WARMUP" "$url"
     timeout --kill-after=5 $((WARMUP + 30)) "${WRK[@]}" >/dev/null 2>&1 || true
   fi
@@ -116,21 +124,43 @@ mixed_run() {
   echo "scenario=$sat_scen run=$run conns=$sat_conns $line" >>"$RAW"
 }
 
-# hold_run RUN: CONNECTIONS idle keep-alive connections to a gateway started
-# for this run alone, so that what it holds is the connections' cost and not
-# what earlier scenarios (or an earlier hold run) left on its heap. Gateway
-# RSS before, while they are held, and after they closed.
+# hold_run SCENARIO RUN CONNS: CONNS idle keep-alive connections to a
+# gateway started for this run alone, so that what it holds is the
+# connections' cost and not what earlier scenarios (or an earlier hold run)
+# left on its heap. Gateway RSS before, while they are held, and after they
+# closed. max-connections is CONNS + 240 (bench.ini's 10240 for 10,000): the
+# holder opens one more connection at the end.
 hold_run() {
-  local run=$1 log="$LOGS/gw-hold-$1.log" holder rc=0 line pid port
+  local scen=$1 run=$2 conns=$3
+  start_listening "actorgate-server ($scen)" "$LOGS/gateway-$scen-$run.log" \
+    "$BIN/apps/actorgate-server" "--config-file=$CONFIG" "--backend.port=$BACKEND_PORT" \
+    "--http.max-connections=$((conns + 240))"
+  hold_measure "$scen" "$run" "$conns" "$LISTEN_PID" "$LISTEN_PORT"
+}
+
+# nginx_hold_run SCENARIO RUN CONNS: the same against an nginx started for
+# this run (worker_connections CONNS + 240 per worker); RSS of master and
+# workers summed, as in every nginx run.
+nginx_hold_run() {
+  local scen=$1 run=$2 conns=$3
+  local NGINX_PIDS NGINX_PORT # start_nginx sets these; the main nginx's stay
+  start_nginx "$LOGS/nginx-$scen-$run" $((conns + 240))
+  hold_measure "$scen" "$run" "$conns" "$NGINX_PIDS" "$NGINX_PORT"
+}
+
+# hold_measure SCENARIO RUN CONNS "SERVER_PIDS" PORT: hold-connections against
+# a server just started (first pid: the one to stop), then stops it.
+hold_measure() {
+  local scen=$1 run=$2 conns=$3 pids=$4 port=$5 log="$LOGS/$1-$2.log" holder rc=0 line
   local before held after c0 c1
-  start_listening "actorgate-server (hold)" "$LOGS/gateway-hold-$run.log" \
-    "$BIN/apps/actorgate-server" "--config-file=$CONFIG" "--backend.port=$BACKEND_PORT"
-  pid=$LISTEN_PID port=$LISTEN_PORT
   expect_body "http://127.0.0.1:$port/ping" pong
-  before=$(rss_kb "$pid")
-  c0=$(cpu_ticks "$pid")
+  # shellcheck disable=SC2086
+  before=$(rss_kb $pids)
+  # shellcheck disable=SC2086
+  c0=$(cpu_ticks $pids)
+  : >"$log"
   timeout --kill-after=5 $((HOLD + 180)) "$BIN/bench/hold-connections" "--port=$port" \
-    "--connections=$CONNECTIONS" "--hold=$HOLD" >"$log" 2>&1 &
+    "--connections=$conns" "--hold=$HOLD" >"$log" 2>&1 &
   holder=$!
   for _ in $(seq 1200); do
     grep -q '^hold-connections holding' "$log" && break
@@ -139,22 +169,25 @@ hold_run() {
   done
   grep -q '^hold-connections holding' "$log" || {
     wait "$holder" || true
-    fail "gw-hold run $run: connections could not be opened: $(tail -n 3 "$log")"
+    fail "$scen run $run: connections could not be opened: $(tail -n 3 "$log")"
   }
   # Half-way through the hold: every session exists and has served a request.
   sleep "$(calc "$HOLD / 2")"
-  held=$(rss_kb "$pid")
+  # shellcheck disable=SC2086
+  held=$(rss_kb $pids)
   wait "$holder" || rc=$?
   line=$(grep -E '^tool=' "$log" | tail -n 1 || true)
-  ((rc == 0)) || fail "gw-hold run $run: hold-connections exited with $rc: $(tail -n 3 "$log")"
-  [[ $(kv "$line" held) == "$CONNECTIONS" ]] || fail "gw-hold run $run: $line"
-  c1=$(cpu_ticks "$pid")
+  ((rc == 0)) || fail "$scen run $run: hold-connections exited with $rc: $(tail -n 3 "$log")"
+  [[ $(kv "$line" held) == "$conns" ]] || fail "$scen run $run: $line"
+  # shellcheck disable=SC2086
+  c1=$(cpu_ticks $pids)
   sleep 2 # sessions of closed connections linger briefly before they are freed
-  after=$(rss_kb "$pid")
-  stop_started "$pid"
-  echo "scenario=gw-hold run=$run conns=$CONNECTIONS $line rss_before_kb=$before" \
+  # shellcheck disable=SC2086
+  after=$(rss_kb $pids)
+  stop_started "${pids%% *}"
+  echo "scenario=$scen run=$run conns=$conns $line rss_before_kb=$before" \
     "server_rss_kb=$held rss_after_kb=$after" \
-    "rss_per_conn_kb=$(calc "($held - $before) / $CONNECTIONS")" \
+    "rss_per_conn_kb=$(calc "($held - $before) / $conns")" \
     "server_cpu_s=$(cpu_seconds "$c0" "$c1")" >>"$RAW"
 }
 
@@ -172,13 +205,15 @@ request_path_run() {
 
 # expect_body URL TEXT: one request before the load, so a wrong answer (not
 # just an error status) is caught too.
+# An https URL is checked against the run's test certificate (TLS_CERT).
 expect_body() {
-  local body
+  local body ca=()
+  [[ $1 == https://* ]] && ca=(--cacert "$TLS_CERT")
   if [[ -n ${3:-} ]]; then # a POST of $3
-    body=$(curl -sS --max-time 5 -H 'Content-Type: application/json' -d "$3" "$1") ||
+    body=$(curl -sS --max-time 5 "${ca[@]}" -H 'Content-Type: application/json' -d "$3" "$1") ||
       fail "POST $1 failed"
   else
-    body=$(curl -sS --max-time 5 "$1") || fail "GET $1 failed"
+    body=$(curl -sS --max-time 5 "${ca[@]}" "$1") || fail "GET $1 failed"
   fi
   [[ $body == *"$2"* ]] || fail "$1 answered '$body', expected '$2'"
 }

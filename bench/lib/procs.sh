@@ -49,32 +49,48 @@ children() {
   done
 }
 
-# start_nginx DIR: nginx-light with 2 workers answering /ping, config in DIR;
-# sets NGINX_PIDS (master first) and NGINX_PORT.
+# start_nginx DIR [WORKER_CONNECTIONS [CERT KEY]]: nginx-light with 2 workers
+# answering /ping, config in DIR; with CERT and KEY it speaks only TLS 1.2/1.3
+# on that pair. WORKER_CONNECTIONS (default 10240, the gateway's
+# max-connections in bench.ini) is per worker: without SO_REUSEPORT one worker
+# may take nearly all connections. Sets NGINX_PIDS (master first) and
+# NGINX_PORT.
 start_nginx() {
   local attempt
   # Someone may bind the port between free_port and nginx: try another.
   for attempt in 1 2 3 4; do
-    start_nginx_on "$1" "$(free_port)" && return 0
+    start_nginx_on "$1" "$(free_port)" "${2:-10240}" "${3:-}" "${4:-}" && return 0
     say "nginx could not bind port $NGINX_PORT (attempt $attempt); trying another"
   done
   fail "nginx exited at start: $(cat "$1/error.log" "$1/stdout.log" 2>/dev/null | tail -5)"
 }
 
-# start_nginx_on DIR PORT: 0 once nginx serves, 1 if it could not bind PORT.
+# start_nginx_on DIR PORT WORKER_CONNECTIONS CERT KEY: 0 once nginx serves,
+# 1 if it could not bind PORT. CERT and KEY empty: plain HTTP.
 start_nginx_on() {
-  local dir=$1
+  local dir=$1 conns=$3 cert=$4 key=$5 tls=""
   NGINX_PORT=$2
   rm -f "$dir/error.log" "$dir/stdout.log"
   mkdir -p "$dir"
+  if [[ -n $cert ]]; then
+    tls=" ssl;
+    ssl_certificate $cert;
+    ssl_certificate_key $key;
+    ssl_protocols TLSv1.2 TLSv1.3"
+  fi
   # keepalive_requests: nginx closes a connection after 1000 requests by
   # default; the gateway never does, so the baseline must not either.
+  # backlog=4096: the gateway listens with SOMAXCONN (4096 here), nginx with
+  # 511 by default, which would make nginx alone drop SYNs when 10,000
+  # connections open at once. worker_rlimit_nofile: each worker may hold all
+  # connections (the shell's limit is what the gateway gets too).
   cat >"$dir/nginx.conf" <<CONF
 daemon off;
 worker_processes 2;
+worker_rlimit_nofile $(ulimit -n);
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
-events { worker_connections 4096; }
+events { worker_connections $conns; }
 http {
   access_log off;
   keepalive_requests 100000000;
@@ -85,7 +101,7 @@ http {
   uwsgi_temp_path $dir/uwsgi;
   scgi_temp_path $dir/scgi;
   server {
-    listen 127.0.0.1:$NGINX_PORT;
+    listen 127.0.0.1:$NGINX_PORT backlog=4096$tls;
     location = /ping { default_type text/plain; return 200 "pong"; }
   }
 }
@@ -162,6 +178,19 @@ cpu_ticks() {
   echo "$total"
 }
 
+# sys_ticks PID...: the system (kernel) part of cpu_ticks.
+sys_ticks() {
+  local p line rest total=0
+  local -a f
+  for p in "$@"; do
+    read -r line <"/proc/$p/stat" || fail "process $p is gone"
+    rest=${line##*) }
+    read -r -a f <<<"$rest"
+    total=$((total + f[12]))
+  done
+  echo "$total"
+}
+
 # cpu_seconds TICKS0 TICKS1
 cpu_seconds() { calc "($2 - $1) / $CLK_TCK"; }
 
@@ -231,4 +260,27 @@ split_cores() {
   taskset -a -pc "$backend" "$BACKEND_PID" >/dev/null || fail "taskset on the backend failed"
   taskset -a -pc "$others" "$GW_PID" >/dev/null || fail "taskset on the gateway failed"
   taskset -pc "$others" $$ >/dev/null || fail "taskset on the benchmark script failed"
+}
+
+# make_test_cert DIR: a self-signed EC P-256 certificate for 127.0.0.1 (and
+# its key) made now, for this run only: DIR/cert.pem, DIR/key.pem.
+make_test_cert() {
+  mkdir -p "$1"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$1/key.pem" -out "$1/cert.pem" >"$1/openssl.log" 2>&1 ||
+    fail "openssl could not make the test certificate: $(tail -n 3 "$1/openssl.log")"
+}
+
+# tls_session PORT: "protocol cipher" a default OpenSSL client negotiates with
+# 127.0.0.1:PORT (wrk uses OpenSSL with its defaults too), e.g.
+# "TLSv1.3 TLS_AES_256_GCM_SHA384", from s_client's "New, ..., Cipher is ..."
+# line (the gateway sends no session ticket, so there is no SSL-Session block).
+tls_session() {
+  local out session
+  out=$(timeout 10 openssl s_client -connect "127.0.0.1:$1" -servername 127.0.0.1 \
+    -CAfile "$TLS_CERT" </dev/null 2>&1) || true
+  session=$(sed -n 's/^New, \(TLSv[0-9.]*\), Cipher is \([A-Za-z0-9_-]*\)$/\1 \2/p' <<<"$out" | head -n 1)
+  [[ -n $session ]] || fail "no TLS session with 127.0.0.1:$1: $(tail -n 3 <<<"$out")"
+  echo "$session"
 }

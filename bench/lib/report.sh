@@ -1,7 +1,7 @@
 # The results page: medians, the table, the ratios with their targets, the
 # plot. Sourced by bench/run.sh, which sets RAW, MED, REPORT, PLOT, LOGS,
 # RUNS, DURATION, WARMUP, HOLD, CONNECTIONS, POOL, CONFIG, BUSY_AT_START,
-# ARGS_TEXT.
+# ARGS_TEXT, GROWTH_HOLDS, HOLD_TOP, HOLD_WANTED, ACTIVE.
 
 # m SCENARIO KEY: the median, or "-" if the scenario or key is missing.
 m() {
@@ -34,6 +34,19 @@ TABLE_ROWS=(
   "direct-mixed-work20000|thrift-load work(20000) (the saturating load)"
   "nginx-mixed8-ping-4|nginx GET /ping while thrift-load work(20000) saturates with pool-size threads"
   "direct-mixed8-work20000|thrift-load work(20000) with pool-size threads (the saturating load)"
+  "gw-tls-ping-64|gateway GET /ping over TLS (second gateway, --http.tls-cert)"
+  "nginx-tls-ping-64|nginx GET /ping over TLS (same certificate)"
+  "gw-tls-echo-64|gateway GET /echo?msg=hello over TLS"
+  "gw-ping-1000|gateway GET /ping, 1,000 connections"
+  "nginx-ping-1000|nginx GET /ping, 1,000 connections"
+  "gw-ping-10000|gateway GET /ping, 10,000 connections"
+  "nginx-ping-10000|nginx GET /ping, 10,000 connections"
+  "gw-io2-ping-64|gateway GET /ping, --http.io-threads=2"
+  "gw-io2-ping-1000|gateway GET /ping, --http.io-threads=2, 1,000 connections"
+  "gw-echo4-64|gateway GET /echo?msg=hello over 4 backend endpoints"
+  "gw-echo-pool64-64|gateway GET /echo?msg=hello, --backend.pool-size=64"
+  "gw-routes10-ping-64|many-routes-server GET /ping, 10 other routes"
+  "gw-routes1000-ping-64|many-routes-server GET /ping, 1,000 other routes"
 )
 
 # Display units: µs -> ms, kB -> MB (10^6 bytes), plain numbers.
@@ -120,6 +133,10 @@ ratios_section() {
   mixed=$(ratio "$(m gw-mixed-ping-4 p99_us)" "$(m nginx-mixed-ping-4 p99_us)")
   rss=$(m gw-hold server_rss_kb)
   [[ $rss != - ]] && rss=$(calc "$rss * 1024 / 1e6")
+  local tls rss_nginx routes
+  tls=$(ratio "$(m gw-tls-ping-64 rps)" "$(m nginx-tls-ping-64 rps)")
+  rss_nginx=$(ratio "$(m gw-hold server_rss_kb)" "$(m nginx-hold server_rss_kb)")
+  routes=$(ratio "$(m gw-routes1000-ping-64 rps)" "$(m gw-routes10-ping-64 rps)")
   cat <<MD
 ## Ratios
 
@@ -131,6 +148,9 @@ ratios_section() {
 | gateway POST /rpc/echo (IDL, no code) rps ÷ hand-written GET /echo rps (64 conns) | $(num 3 "$rpc") | ≥ 0.90 | $(verdict "$rpc" ">=" 0.9) |
 | gateway mixed /ping p99 ÷ nginx mixed /ping p99 | $(num 3 "$mixed") | ≤ 1.00 (gateway ≤ nginx) | $(verdict "$mixed" "<=" 1) |
 | gateway RSS holding $CONNECTIONS keep-alive connections (total; fresh gateway) | $(num 1 "$rss") MB | ≤ 100 MB | $(verdict "$rss" "<=" 100) |
+| gateway TLS /ping rps ÷ nginx TLS /ping rps (64 conns, same certificate, TLS version and cipher) | $(num 3 "$tls") | ≥ 0.90 | $(verdict "$tls" ">=" 0.9) |
+| gateway RSS ÷ nginx RSS (master + workers), each holding $CONNECTIONS idle keep-alive connections (fresh processes) | $(num 3 "$rss_nginx") | ≤ 1.00 | $(verdict "$rss_nginx" "<=" 1) |
+| /ping rps with 1,000 other routes ÷ with 10 (many-routes-server, 64 conns) | $(num 3 "$routes") | ≥ 0.95 (at most 5 % slower) | $(verdict "$routes" ">=" 0.95) |
 
 Composed ceiling for /echo = 1 / (1 / HTTP ceiling + 1 / backend ceiling)
 = 1 / (1 / $(num 0 "$http_ceiling") + 1 / $(num 0 "$backend_ceiling")) = $(num 0 "$composed") rps,
@@ -251,6 +271,175 @@ interference_section() {
   ' "$RAW"
 }
 
+# pct NEW OLD: the change from OLD to NEW in %, signed.
+pct() {
+  if [[ $1 == - || $2 == - ]]; then echo -; else fmt 1 "100 * ($1 - $2) / $2" | sed 's/^\([0-9]\)/+\1/'; fi
+}
+
+tls_section() {
+  local line gw_tls ng_tls scen base
+  line=$(grep -m1 "^scenario=tls-session " "$MED" || true)
+  gw_tls=$(kv "$line" gw_tls) ng_tls=$(kv "$line" nginx_tls)
+  cat <<MD
+## TLS
+
+A second gateway process (\`--http.tls-cert\`, \`--http.tls-key\`; otherwise
+bench.ini, no [idl]) and a second nginx (\`listen ... ssl\`, \`ssl_protocols
+TLSv1.2 TLSv1.3\`), both started fresh every round with the same self-signed
+EC P-256 certificate for 127.0.0.1 made at the start of the run (openssl).
+wrk over https, keep-alive: the handshakes happen when the 64 connections open,
+so the figures are the cost of encrypting the requests and responses.
+Negotiated by a default OpenSSL client (as wrk is): gateway ${gw_tls//\// with }, nginx ${ng_tls//\// with }.
+
+| scenario | rps | p99 ms | server CPU µs/req | plain HTTP | plain rps | TLS ÷ plain rps |
+|---|---:|---:|---:|---|---:|---:|
+MD
+  for scen in gw-tls-ping-64:gw-ping-64 nginx-tls-ping-64:nginx-ping-64 gw-tls-echo-64:gw-echo-64; do
+    base=${scen#*:} scen=${scen%%:*}
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$scen" "$(num 0 "$(m "$scen" rps)")" \
+      "$(ms "$(m "$scen" p99_us)")" "$(num 1 "$(m "$scen" cpu_us_per_req)")" "$base" \
+      "$(num 0 "$(m "$base" rps)")" "$(num 3 "$(ratio "$(m "$scen" rps)" "$(m "$base" rps)")")"
+  done
+}
+
+io_threads_section() {
+  local c one two
+  cat <<MD
+## IO threads
+
+/ping with \`--http.io-threads=1\` (the main gateway, bench.ini) and \`=2\` (a
+gateway started fresh each round; one acceptor hands connections round-robin
+to the IO threads). The default is unchanged (1).
+
+| connections | io-threads 1 rps | p99 ms | CPU µs/req | io-threads 2 rps | p99 ms | CPU µs/req | 2 ÷ 1 rps |
+|---:|---:|---:|---:|---:|---:|---:|---:|
+MD
+  for c in 64 1000; do
+    one=gw-ping-$c two=gw-io2-ping-$c
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(num 0 "$(m "$one" rps)")" \
+      "$(ms "$(m "$one" p99_us)")" "$(num 1 "$(m "$one" cpu_us_per_req)")" "$(num 0 "$(m "$two" rps)")" \
+      "$(ms "$(m "$two" p99_us)")" "$(num 1 "$(m "$two" cpu_us_per_req)")" \
+      "$(num 3 "$(ratio "$(m "$two" rps)" "$(m "$one" rps)")")"
+  done
+}
+
+# hold_scen KIND CONNS: the hold scenario of gw or nginx at CONNS.
+hold_scen() { if [[ $2 == "$CONNECTIONS" ]]; then echo "$1-hold"; else echo "$1-hold-$2"; fi; }
+
+growth_section() {
+  local c g n first row base scen what
+  cat <<MD
+## How cost grows
+
+Medians of $RUNS run(s), like every figure here; each row beside its
+baseline. Holds: hold-connections against a gateway or nginx started for
+that run alone (RSS of nginx = master + 2 workers), RSS sampled half-way
+through the ${HOLD} s hold; "per connection" = (RSS while holding − RSS before) ÷ connections.
+MD
+  if ((HOLD_TOP < HOLD_WANTED)); then
+    echo
+    echo "The open-file limit here is $(ulimit -Hn) (hard; not raisable in this container), and one"
+    echo "process must hold every connection: the top point is ${HOLD_TOP}, not ${HOLD_WANTED}."
+  fi
+  echo
+  echo "### Idle keep-alive connections"
+  echo
+  echo "| idle connections | gateway RSS MB | gateway kB per connection | nginx RSS MB | nginx kB per connection | gateway ÷ nginx RSS | gateway ÷ nginx kB per connection |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|"
+  for c in "${GROWTH_HOLDS[@]}"; do
+    g=$(hold_scen gw "$c") n=$(hold_scen nginx "$c")
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(mb "$(m "$g" server_rss_kb)")" \
+      "$(num 2 "$(m "$g" rss_per_conn_kb)")" "$(mb "$(m "$n" server_rss_kb)")" \
+      "$(num 2 "$(m "$n" rss_per_conn_kb)")" \
+      "$(num 2 "$(ratio "$(m "$g" server_rss_kb)" "$(m "$n" server_rss_kb)")")" \
+      "$(num 2 "$(ratio "$(m "$g" rss_per_conn_kb)" "$(m "$n" rss_per_conn_kb)")")"
+  done
+  echo
+  echo "### Active connections, GET /ping (wrk -t2 -cN, keep-alive)"
+  echo
+  echo "| connections | gateway rps | gateway p99 ms | gateway CPU µs/req | nginx rps | nginx p99 ms | nginx CPU µs/req | gateway ÷ nginx rps | gateway rps vs 64 conns | nginx rps vs 64 conns |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for c in "${ACTIVE[@]}"; do
+    g=gw-ping-$c n=nginx-ping-$c
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s %% | %s %% |\n' "$c" "$(num 0 "$(m "$g" rps)")" \
+      "$(ms "$(m "$g" p99_us)")" "$(num 1 "$(m "$g" cpu_us_per_req)")" "$(num 0 "$(m "$n" rps)")" \
+      "$(ms "$(m "$n" p99_us)")" "$(num 1 "$(m "$n" cpu_us_per_req)")" \
+      "$(num 3 "$(ratio "$(m "$g" rps)" "$(m "$n" rps)")")" \
+      "$(pct "$(m "$g" rps)" "$(m gw-ping-64 rps)")" "$(pct "$(m "$n" rps)" "$(m nginx-ping-64 rps)")"
+  done
+  echo
+  echo "### Backend endpoints, pool size, route table (64 connections)"
+  echo
+  echo "| figure | baseline | baseline rps | rps | change | baseline p99 ms | p99 ms | baseline server CPU µs/req | server CPU µs/req |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  for row in "gw-echo4-64|gw-echo-64|/echo over 4 backend endpoints (pool-size 8: 8 connections to each)|1 endpoint" \
+    "gw-echo-pool64-64|gw-echo-64|/echo with pool-size 64 (backend 96 threads)|pool-size 8" \
+    "gw-routes1000-ping-64|gw-routes10-ping-64|/ping with 1,000 other routes (target: at most 5 % slower)|10 other routes"; do
+    IFS='|' read -r scen base what first <<<"$row"
+    printf '| %s | %s | %s | %s | %s %% | %s | %s | %s | %s |\n' "$what" "$first" \
+      "$(num 0 "$(m "$base" rps)")" "$(num 0 "$(m "$scen" rps)")" "$(pct "$(m "$scen" rps)" "$(m "$base" rps)")" \
+      "$(ms "$(m "$base" p99_us)")" "$(ms "$(m "$scen" p99_us)")" \
+      "$(num 1 "$(m "$base" cpu_us_per_req)")" "$(num 1 "$(m "$scen" cpu_us_per_req)")"
+  done
+  echo
+  growth_verdicts
+}
+
+# slope_kb KIND: kB of total RSS per extra idle connection between the first
+# and the last hold point (fresh processes: for nginx this includes the
+# connection arrays its worker_connections makes it allocate at start).
+slope_kb() {
+  local a b first=${GROWTH_HOLDS[0]} last=${GROWTH_HOLDS[-1]}
+  a=$(m "$(hold_scen "$1" "$first")" server_rss_kb) b=$(m "$(hold_scen "$1" "$last")" server_rss_kb)
+  if [[ $a == - || $b == - ]]; then echo -; else calc "($b - $a) / ($last - $first)"; fi
+}
+
+# growth_verdicts: which figures grow faster than linear, from the medians.
+growth_verdicts() {
+  local first=${GROWTH_HOLDS[0]} last=${GROWTH_HOLDS[-1]} kind name scen0 scen1 k0 k1 f
+  local c0=${ACTIVE[0]} c1=${ACTIVE[-1]} r0 r1 u0 u1 y0 y1 x0 x1
+  echo "### What grows faster than linear"
+  echo
+  for kind in gw nginx; do
+    name=${kind/gw/gateway}
+    scen0=$(hold_scen "$kind" "$first") scen1=$(hold_scen "$kind" "$last")
+    k0=$(m "$scen0" rss_per_conn_kb) k1=$(m "$scen1" rss_per_conn_kb)
+    [[ $k0 == - || $k1 == - ]] && continue
+    if awk -v a="$k0" -v b="$k1" 'BEGIN { exit !(b > 1.15 * a) }'; then
+      f="faster than linear: each connection costs more the more there are"
+    elif awk -v a="$k0" -v b="$k1" 'BEGIN { exit !(b < a / 1.15) }'; then
+      f="slower than linear per process: a fixed part is spread over more connections"
+    else
+      f="linear: the cost per connection stays within 15 %"
+    fi
+    echo "- $name memory for idle connections: $(num 2 "$k0") kB per connection at $first," \
+      "$(num 2 "$k1") kB at $last: $f. Total RSS from $first to $last connections (fresh" \
+      "processes, each configured for its count): $(num 2 "$(slope_kb "$kind")") kB per added connection."
+  done
+  for kind in gw nginx; do
+    name=${kind/gw/gateway}
+    r0=$(m "$kind-ping-$c0" rps) r1=$(m "$kind-ping-$c1" rps)
+    u0=$(m "$kind-ping-$c0" cpu_us_per_req) u1=$(m "$kind-ping-$c1" cpu_us_per_req)
+    y0=$(m "$kind-ping-$c0" sys_us_per_req) y1=$(m "$kind-ping-$c1" sys_us_per_req)
+    x0=$(m "$kind-ping-$c0" cs_per_req) x1=$(m "$kind-ping-$c1" cs_per_req)
+    [[ $r0 == - || $r1 == - || $u0 == - || $u1 == - ]] && continue
+    # wrk is a closed loop: each connection waits for its answer. At a
+    # constant CPU per request more connections only queue (latency grows
+    # with them, throughput stays); CPU per request that grows with them
+    # makes the work for N connections grow faster than N.
+    if awk -v a="$u0" -v b="$u1" 'BEGIN { exit !(b > 1.15 * a) }'; then
+      f="Faster than linear: serving N busy connections costs N × (CPU per request), and the CPU per request itself grows with N, so throughput falls instead of staying flat"
+    else
+      f="Linear: CPU per request stays within 15 %, so more connections only queue (latency grows with them, throughput stays)"
+    fi
+    echo "- $name /ping from $c0 to $c1 active connections (× $(num 0 "$(calc "$c1 / $c0")")):" \
+      "rps $(num 0 "$r0") → $(num 0 "$r1") ($(pct "$r1" "$r0") %), server CPU per request" \
+      "$(num 1 "$u0") → $(num 1 "$u1") µs ($(pct "$u1" "$u0") %), of which in the kernel" \
+      "$(num 1 "$y0") → $(num 1 "$y1") µs; context switches per request (machine)" \
+      "$(num 2 "$x0") → $(num 2 "$x1"). $f."
+  done
+}
+
 write_report() {
   local date=$1
   awk -f "$(dirname "${BASH_SOURCE[0]}")/medians.awk" "$RAW" >"$MED"
@@ -274,6 +463,12 @@ write_report() {
     budget_section
     echo
     hold_section
+    echo
+    tls_section
+    echo
+    growth_section
+    echo
+    io_threads_section
     echo
     request_path_section
     echo
