@@ -164,32 +164,31 @@ alive() {
   done
 }
 
-# cpu_ticks PID...: user + system CPU time of the processes, in clock ticks.
-cpu_ticks() {
-  local p line rest total=0
+# stat_ticks WHAT PID...: CPU time of the processes in clock ticks, WHAT
+# being "all" (user + system) or "sys" (system, i.e. kernel, only).
+stat_ticks() {
+  local what=$1 p line rest total=0
   local -a f
+  shift
   for p in "$@"; do
     read -r line <"/proc/$p/stat" || fail "process $p is gone"
     rest=${line##*) }
     # After "pid (comm) ": state is field 1, utime 12, stime 13.
     read -r -a f <<<"$rest"
-    total=$((total + f[11] + f[12]))
+    if [[ $what == sys ]]; then
+      total=$((total + f[12]))
+    else
+      total=$((total + f[11] + f[12]))
+    fi
   done
   echo "$total"
 }
 
+# cpu_ticks PID...: user + system CPU time of the processes, in clock ticks.
+cpu_ticks() { stat_ticks all "$@"; }
+
 # sys_ticks PID...: the system (kernel) part of cpu_ticks.
-sys_ticks() {
-  local p line rest total=0
-  local -a f
-  for p in "$@"; do
-    read -r line <"/proc/$p/stat" || fail "process $p is gone"
-    rest=${line##*) }
-    read -r -a f <<<"$rest"
-    total=$((total + f[12]))
-  done
-  echo "$total"
-}
+sys_ticks() { stat_ticks sys "$@"; }
 
 # cpu_seconds TICKS0 TICKS1
 cpu_seconds() { calc "($2 - $1) / $CLK_TCK"; }

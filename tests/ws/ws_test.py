@@ -237,16 +237,22 @@ async def idle_timeout(s):
     check(0.8 < took < 5, f"an idle connection was closed after {took:.2f} s, not about 1 s")
 
 
+async def code_after_oversized(ws):
+    """Sends a message one byte over the default 1 MiB limit; returns the
+    close code the server answered with."""
+    try:
+        await ws.send("y" * (1048576 + 1))
+        return await closed_code(ws)
+    except websockets.ConnectionClosed as e:
+        # The server may close while the client is still sending.
+        return e.rcvd.code if e.rcvd else 1006
+
+
 async def oversized(s):
     async with connect(s.url("/ws/echo"), max_size=None) as ws:
         await ws.send("x" * 1024)
         check(await recv(ws) == "x" * 1024, "a message under the limit was not echoed")
-        try:
-            await ws.send("y" * (1048576 + 1))
-            code = await closed_code(ws)
-        except websockets.ConnectionClosed as e:
-            # The server may close while the client is still sending.
-            code = e.rcvd.code if e.rcvd else 1006
+        code = await code_after_oversized(ws)
         check(code == 1009, f"a message over 1 MiB closed with {code}, not 1009")
 
 
@@ -272,11 +278,7 @@ async def wss(s):
         check(await recv(ws) == big, "a 60 KB message over TLS was not echoed")
         pong = await ws.ping()
         await asyncio.wait_for(pong, TIMEOUT)
-        try:
-            await ws.send("y" * (1048576 + 1))
-            code = await closed_code(ws)
-        except websockets.ConnectionClosed as e:
-            code = e.rcvd.code if e.rcvd else 1006
+        code = await code_after_oversized(ws)
         check(code == 1009, f"over TLS a message over 1 MiB closed with {code}, not 1009")
     check(s.metric("actorgate_ws_messages_sent_total") >= 101, "wss messages not counted")
     # A plain ws:// client gets nothing from the TLS port.
