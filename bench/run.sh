@@ -144,6 +144,8 @@ GW=http://127.0.0.1:$LISTEN_PORT
 start_listening plain-beast-server "$LOGS/beast.log" "$BIN/bench/plain-beast-server" 127.0.0.1 0
 BEAST_PID=$LISTEN_PID
 BEAST=http://127.0.0.1:$LISTEN_PORT
+start_listening plain-ws-echo-server "$LOGS/ws-beast.log" "$BIN/bench/plain-ws-echo-server" 127.0.0.1 0
+WSBEAST_PID=$LISTEN_PID WSBEAST_PORT=$LISTEN_PORT
 start_nginx "$LOGS/nginx"
 NGINX=http://127.0.0.1:$NGINX_PORT
 say "backend :$BACKEND_PORT, gateway $GW, plain Beast $BEAST, nginx $NGINX"
@@ -214,6 +216,17 @@ tls_runs() {
   FRESH=1 http_run gw-tls-echo-64 "$run" 64 "$gw_pid" "$gw/echo?msg=hello"
   stop_started "${ng_pids%% *}"
   stop_started "$gw_pid"
+}
+
+# ws_runs RUN: WebSocket echo at 64 connections, one message in flight each:
+# the plain Beast WebSocket echo (the ceiling), the gateway's /ws/echo (each
+# message a Thrift echo() through the pool, in order per connection), and
+# the memory of 1,000 idle WebSockets on a fresh gateway.
+ws_runs() {
+  local run=$1
+  ws_run ws-beast-echo-64 "$run" 64 "$WSBEAST_PID" "$WSBEAST_PORT" /
+  ws_run gw-ws-echo-64 "$run" 64 "$GW_PID" "${GW##*:}" /ws/echo
+  HOLD_WS_PATH=/ws/echo hold_run gw-ws-hold "$run" 1000
 }
 
 # io_threads_runs RUN: /ping on a gateway with --http.io-threads=2 (bench.ini
@@ -307,6 +320,7 @@ for run in $(seq "$RUNS"); do
   wrk_cmd 32 $((DURATION + 2)) "$GW/work?us=20000"
   mixed_run gw-mixed-ping-4 gw-mixed-work20000-32 "$run" "$GW_PID" "$GW/ping" 32 "${WRK[@]}"
   tls_runs "$run"
+  ws_runs "$run"
   for c in "${ACTIVE[@]:1}"; do
     http_run "gw-ping-$c" "$run" "$c" "$GW_PID" "$GW/ping"
     http_run "nginx-ping-$c" "$run" "$c" "$NGINX_PIDS" "$NGINX/ping"

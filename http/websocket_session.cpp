@@ -186,6 +186,10 @@ private:
     route_.stats->open.fetch_add(1, std::memory_order_relaxed);
     auto* host = route_.hosts.empty() ? nullptr : route_.hosts[thread_ % route_.hosts.size()];
     actor_ = route_.make(host, ws_handle{sink_}, upgrade_);
+    // The upgrade request was the factory's; a connection may stay open for
+    // days, and a browser's request carries cookies and more.
+    req_ = {};
+    upgrade_ = {};
     do_read();
     if (!actor_)
       return close(ws_close::internal_error, "no actor", false);

@@ -92,6 +92,17 @@ http_run() {
   measure "$scen" "$run" "$conns" "$pids" "${WRK[@]}"
 }
 
+# ws_run SCENARIO RUN CONNS "SERVER_PIDS" PORT PATH: WebSocket echo load with
+# ws-load, one 64-byte text message in flight per connection.
+ws_run() {
+  local scen=$1 run=$2 conns=$3 pids=$4 port=$5 path=$6
+  local cmd=("$BIN/bench/ws-load" "--port=$port" "--path=$path" "--connections=$conns" --bytes=64)
+  if ((run == 1 && WARMUP > 0)); then
+    timeout --kill-after=5 $((WARMUP + 30)) "${cmd[@]}" "--duration=$WARMUP" >/dev/null 2>&1 || true
+  fi
+  measure "$scen" "$run" "$conns" "$pids" "${cmd[@]}" "--duration=$DURATION"
+}
+
 # direct_run SCENARIO RUN THREADS THRIFT-LOAD-ARGS...: the backend ceiling.
 direct_run() {
   local scen=$1 run=$2 threads=$3
@@ -149,25 +160,32 @@ nginx_hold_run() {
 }
 
 # hold_measure SCENARIO RUN CONNS "SERVER_PIDS" PORT: hold-connections against
-# a server just started (first pid: the one to stop), then stops it.
+# a server just started (first pid: the one to stop), then stops it. With
+# HOLD_WS_PATH set, the connections are WebSockets on that path (ws-load
+# --hold) instead of HTTP keep-alive connections.
 hold_measure() {
   local scen=$1 run=$2 conns=$3 pids=$4 port=$5 log="$LOGS/$1-$2.log" holder rc=0 line
-  local before held after c0 c1
+  local before held after c0 c1 tool=hold-connections
+  local cmd=("$BIN/bench/hold-connections" "--port=$port" "--connections=$conns" "--hold=$HOLD")
+  if [[ -n ${HOLD_WS_PATH:-} ]]; then
+    tool=ws-load
+    cmd=("$BIN/bench/ws-load" "--port=$port" "--path=$HOLD_WS_PATH" "--connections=$conns"
+      "--hold=$HOLD")
+  fi
   expect_body "http://127.0.0.1:$port/ping" pong
   # shellcheck disable=SC2086
   before=$(rss_kb $pids)
   # shellcheck disable=SC2086
   c0=$(cpu_ticks $pids)
   : >"$log"
-  timeout --kill-after=5 $((HOLD + 180)) "$BIN/bench/hold-connections" "--port=$port" \
-    "--connections=$conns" "--hold=$HOLD" >"$log" 2>&1 &
+  timeout --kill-after=5 $((HOLD + 180)) "${cmd[@]}" >"$log" 2>&1 &
   holder=$!
   for _ in $(seq 1200); do
-    grep -q '^hold-connections holding' "$log" && break
+    grep -q "^$tool holding" "$log" && break
     kill -0 "$holder" 2>/dev/null || break
     sleep 0.1
   done
-  grep -q '^hold-connections holding' "$log" || {
+  grep -q "^$tool holding" "$log" || {
     wait "$holder" || true
     fail "$scen run $run: connections could not be opened: $(tail -n 3 "$log")"
   }
@@ -177,7 +195,7 @@ hold_measure() {
   held=$(rss_kb $pids)
   wait "$holder" || rc=$?
   line=$(grep -E '^tool=' "$log" | tail -n 1 || true)
-  ((rc == 0)) || fail "$scen run $run: hold-connections exited with $rc: $(tail -n 3 "$log")"
+  ((rc == 0)) || fail "$scen run $run: $tool exited with $rc: $(tail -n 3 "$log")"
   [[ $(kv "$line" held) == "$conns" ]] || fail "$scen run $run: $line"
   # shellcheck disable=SC2086
   c1=$(cpu_ticks $pids)

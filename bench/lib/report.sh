@@ -37,6 +37,8 @@ TABLE_ROWS=(
   "gw-tls-ping-64|gateway GET /ping over TLS (second gateway, --http.tls-cert)"
   "nginx-tls-ping-64|nginx GET /ping over TLS (same certificate)"
   "gw-tls-echo-64|gateway GET /echo?msg=hello over TLS"
+  "ws-beast-echo-64|plain Beast WebSocket echo, 64-byte text messages (WebSocket ceiling)"
+  "gw-ws-echo-64|gateway WebSocket /ws/echo, each message a Thrift echo() in order"
   "gw-ping-1000|gateway GET /ping, 1,000 connections"
   "nginx-ping-1000|nginx GET /ping, 1,000 connections"
   "gw-ping-10000|gateway GET /ping, 10,000 connections"
@@ -137,6 +139,9 @@ ratios_section() {
   tls=$(ratio "$(m gw-tls-ping-64 rps)" "$(m nginx-tls-ping-64 rps)")
   rss_nginx=$(ratio "$(m gw-hold server_rss_kb)" "$(m nginx-hold server_rss_kb)")
   routes=$(ratio "$(m gw-routes1000-ping-64 rps)" "$(m gw-routes10-ping-64 rps)")
+  local ws_composed ws
+  ws_composed=$(composed_ceiling "$(m ws-beast-echo-64 rps)" "$backend_ceiling")
+  ws=$(ratio "$(m gw-ws-echo-64 rps)" "$ws_composed")
   cat <<MD
 ## Ratios
 
@@ -151,6 +156,7 @@ ratios_section() {
 | gateway TLS /ping rps ÷ nginx TLS /ping rps (64 conns, same certificate, TLS version and cipher) | $(num 3 "$tls") | ≥ 0.90 | $(verdict "$tls" ">=" 0.9) |
 | gateway RSS ÷ nginx RSS (master + workers), each holding $CONNECTIONS idle keep-alive connections (fresh processes) | $(num 3 "$rss_nginx") | ≤ 1.00 | $(verdict "$rss_nginx" "<=" 1) |
 | /ping rps with 1,000 other routes ÷ with 10 (many-routes-server, 64 conns) | $(num 3 "$routes") | ≥ 0.95 (at most 5 % slower) | $(verdict "$routes" ">=" 0.95) |
+| gateway WebSocket /ws/echo messages/s ÷ composed WebSocket ceiling (plain Beast WebSocket echo with thrift-load echo, 64 conns) | $(num 3 "$ws") | ≥ 0.75 | $(verdict "$ws" ">=" 0.75) |
 
 Composed ceiling for /echo = 1 / (1 / HTTP ceiling + 1 / backend ceiling)
 = 1 / (1 / $(num 0 "$http_ceiling") + 1 / $(num 0 "$backend_ceiling")) = $(num 0 "$composed") rps,
@@ -300,6 +306,34 @@ MD
       "$(ms "$(m "$scen" p99_us)")" "$(num 1 "$(m "$scen" cpu_us_per_req)")" "$base" \
       "$(num 0 "$(m "$base" rps)")" "$(num 3 "$(ratio "$(m "$scen" rps)" "$(m "$base" rps)")")"
   done
+}
+
+ws_section() {
+  cat <<MD
+## WebSocket
+
+ws-load (bench/tools/ws_load.cpp) keeps one 64-byte text message in flight on
+each of 64 connections and checks every answer. The ceiling is
+plain-ws-echo-server, a single-threaded Beast WebSocket server that echoes
+in the session. The gateway's /ws/echo makes each message a Thrift echo()
+through the pool, one at a time per connection (answers in order), so its
+fair ceiling is composed like /echo's: 1 / (1 / $(num 0 "$(m ws-beast-echo-64 rps)") + 1 / $(num 0 "$(m direct-echo rps)")) =
+$(num 0 "$(composed_ceiling "$(m ws-beast-echo-64 rps)" "$(m direct-echo rps)")") messages/s.
+
+| scenario | messages/s | p50 ms | p99 ms | server CPU µs/message |
+|---|---:|---:|---:|---:|
+MD
+  local scen
+  for scen in ws-beast-echo-64 gw-ws-echo-64; do
+    printf '| %s | %s | %s | %s | %s |\n' "$scen" "$(num 0 "$(m "$scen" rps)")" \
+      "$(ms "$(m "$scen" p50_us)")" "$(ms "$(m "$scen" p99_us)")" "$(num 1 "$(m "$scen" cpu_us_per_req)")"
+  done
+  cat <<MD
+
+Memory: a fresh gateway holding 1,000 idle WebSockets on /ws/echo (each
+with its actor): RSS $(mb "$(m gw-ws-hold rss_before_kb)") MB before, $(mb "$(m gw-ws-hold server_rss_kb)") MB while held,
+$(num 2 "$(m gw-ws-hold rss_per_conn_kb)") kB per idle WebSocket.
+MD
 }
 
 io_threads_section() {
@@ -465,6 +499,8 @@ write_report() {
     hold_section
     echo
     tls_section
+    echo
+    ws_section
     echo
     growth_section
     echo
