@@ -13,8 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/exposition.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/wait.hpp"
 
 using namespace actorgate::test;
 using namespace std::chrono_literals;
@@ -79,6 +81,21 @@ std::string haproxy_config(std::uint16_t front, std::uint16_t g1, std::uint16_t 
          "backend gateways\n  balance roundrobin\n  option httpchk GET /ready\n"
          "  http-check expect status 200\n" +
          server("g1", g1) + server("g2", g2);
+}
+
+// True when the gateway on `gateway` has the backend endpoint on `backend`
+// in rotation again. A rolling restart waits for this before it stops the
+// next backend: re-admission takes up to backend.health-interval (or the
+// ejected endpoint's probe backoff), so a fixed pause is a race with the
+// last healthy endpoint going away.
+bool endpoint_healthy(std::uint16_t gateway, std::uint16_t backend) {
+  try {
+    auto s = parse_exposition(http_get(gateway, "/metrics").body);
+    return s["actorgate_pool_endpoint_state{pool=\"backend\",endpoint=\"127.0.0.1:" +
+             std::to_string(backend) + "\",state=\"healthy\"}"] == "1";
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 // Clients that GET `target` through the balancer until told to stop,
@@ -181,6 +198,9 @@ TEST_CASE("rolling restart behind HAProxy: each gateway, then each backend, rest
   auto restart_backend = [&](std::unique_ptr<process>& b, std::uint16_t port) {
     stop(*b, 15s);
     b = start_backend(port);
+    for (auto g : {g1, g2})
+      REQUIRE_MESSAGE(wait_until([&] { return endpoint_healthy(g, port); }, 15s, 20ms),
+                      "gateway on ", g, " did not take backend ", port, " back");
     settle();
   };
   restart_gateway(gw1, g1);
