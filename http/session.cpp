@@ -25,6 +25,7 @@
 
 #include "actorgate/actors/atoms.hpp"
 #include "actorgate/actors/reply_handle.hpp"
+#include "actorgate/http/linger.hpp"
 #include "actorgate/http/request_id.hpp"
 #include "actorgate/http/serialize.hpp"
 #include "actorgate/http/session_registry.hpp"
@@ -644,7 +645,6 @@ void session::do_close() {
   if (phase_ == phase::closed || phase_ == phase::lingering)
     return;
   phase_ = phase::lingering;
-  buffer_.clear(); // room to drain into, even after a buffer overflow
   set_io_deadline(std::chrono::steady_clock::now(), linger_time);
   if (tls_) {
     // close_notify, then the client's, bounded by the linger time; most
@@ -657,20 +657,10 @@ void session::do_close() {
   socket_.shutdown(net::ip::tcp::socket::shutdown_send, ec);
   if (ec)
     return finish_close();
-  // Closing with unread input makes the kernel send RST, which can destroy
-  // the answer we just wrote before the client reads it (e.g. a 413 to a
-  // client still sending its body). Drain for a short, bounded while first.
-  do_linger();
-}
-
-void session::do_linger() {
-  socket_.async_read_some(buffer_.prepare(4096),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                            self->lingered_ += n;
-                            if (self->settled(ec) || self->lingered_ > linger_bytes)
-                              return self->finish_close();
-                            self->do_linger();
-                          });
+  // The answer just written must reach the client first (http/linger.hpp);
+  // the io deadline above bounds the time.
+  drop_input(socket_, buffer_, lingered_, shared_from_this(),
+             [self = shared_from_this()] { self->finish_close(); });
 }
 
 void session::finish_close() {

@@ -72,8 +72,6 @@ public:
 
 private:
   enum class phase { reading, awaiting_reply, writing, lingering, closed };
-  static constexpr std::chrono::milliseconds linger_time{1000};
-  static constexpr std::size_t linger_bytes = 256 * 1024;
   // Beyond the header limit: a read of the body (Beast reads 64 KiB) on top
   // of an unfinished chunk header.
   static constexpr std::size_t buffer_slack = 64 * 1024 + 4096;
@@ -121,7 +119,6 @@ private:
   void report(std::size_t bytes_out);
   void assign_request_id();
   void do_close();
-  void do_linger();
   /// The TCP socket, under TLS or not.
   socket_type& sock();
   const socket_type& sock() const;

@@ -14,6 +14,8 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
+#include "actorgate/http/linger.hpp"
+
 namespace actorgate::http {
 
 namespace websocket = beast::websocket;
@@ -282,12 +284,10 @@ private:
     linger();
   }
 
-  // Closing a socket with unread input makes the kernel send RST, which can
-  // destroy the close frame just written before the client reads it (a 1009
-  // to a client still sending its oversized message arrived as 1006). So:
-  // no more sending, then what the client still sends is read and dropped
-  // until it closes, for at most a second and 256 KiB, as the HTTP session
-  // does. Under TLS the bytes dropped are records; nothing is decrypted.
+  // No more sending, then what the client still sends is dropped until it
+  // closes, within the linger bounds (http/linger.hpp), so that the close
+  // frame just written is not destroyed by a RST. Under TLS the bytes dropped
+  // are records; nothing is decrypted.
   void linger() {
     auto& sock = beast::get_lowest_layer(ws_);
     beast::error_code ec;
@@ -296,29 +296,18 @@ private:
       sock.close(ec);
       return;
     }
-    cut_timer_.expires_after(std::chrono::seconds(1));
+    cut_timer_.expires_after(linger_time);
     cut_timer_.async_wait([self = this->shared_from_this()](beast::error_code e) {
       if (!e) {
         beast::error_code ignored;
         beast::get_lowest_layer(self->ws_).close(ignored);
       }
     });
-    drop_input();
-  }
-
-  void drop_input() {
-    in_.clear();
-    beast::get_lowest_layer(ws_).async_read_some(
-        in_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-          self->lingered_ += n;
-          if (ec || self->lingered_ > 256 * 1024) {
-            self->cut_timer_.cancel();
-            beast::error_code ignored;
-            beast::get_lowest_layer(self->ws_).close(ignored);
-            return;
-          }
-          self->drop_input();
-        });
+    drop_input(sock, in_, lingered_, this->shared_from_this(), [self = this->shared_from_this()] {
+      self->cut_timer_.cancel();
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).close(ignored);
+    });
   }
 
   websocket::stream<NextLayer> ws_;
