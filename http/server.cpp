@@ -135,41 +135,67 @@ struct server::impl {
       t->start();
   }
 
+  // One async_accept per wake-up, then the connections already waiting, up
+  // to accept_burst, with non-blocking accepts in the same turn. One
+  // connection per turn of the io_context let a burst (10,000 clients
+  // connecting at once) wait behind every ready handler once per
+  // connection: p99 of /ping at 10,000 connections was 2.9 s against
+  // nginx's 0.26 s. The bound keeps a flood of connects from starving the
+  // open connections.
+  static constexpr int accept_burst = 64;
+
   void do_accept() {
     auto thread = next++ % threads.size();
-    auto& ctx = threads[thread]->context();
-    acceptor->async_accept(
-        ctx.get_executor(), [this, thread](beast::error_code ec, socket_type sock) {
-          if (ec == net::error::operation_aborted || !acceptor->is_open())
-            return;
-          if (ec == net::error::no_descriptors || ec.value() == ENFILE ||
-              ec == net::error::no_buffer_space) {
-            // Out of file descriptors: accepting again at once would spin. The
-            // pending connection waits in the backlog; open ones go on working.
-            std::cerr << "actorgate: accept failed: " << ec.message() << "; pausing 100 ms\n";
-            accept_pause->expires_after(std::chrono::milliseconds(100));
-            accept_pause->async_wait([this](beast::error_code e) {
-              if (!e && acceptor->is_open())
-                do_accept();
-            });
-            return;
-          }
-          if (ec) {
-            // A connection that failed before we took it (e.g. reset): skip it.
-          } else if (registry->size() >= opts.max_connections) {
-            beast::error_code ignored;
-            sock.close(ignored);
-            for (const auto& o : *observers)
-              o->on_connection_refused();
-          } else {
-            sock.set_option(tcp::no_delay(true), ec);
-            auto s = std::make_shared<session>(std::move(sock), opts, routes, registry, observers,
-                                               thread, tls ? tls->current() : nullptr);
-            registry->add(s);
-            s->run();
-          }
+    acceptor->async_accept(threads[thread]->context().get_executor(),
+                           [this, thread](beast::error_code ec, socket_type sock) {
+                             if (!take(ec, std::move(sock), thread))
+                               return;
+                             for (int i = 0; i < accept_burst; ++i) {
+                               auto t = next % threads.size();
+                               auto more =
+                                   acceptor->accept(threads[t]->context().get_executor(), ec);
+                               if (ec == net::error::would_block || ec == net::error::try_again)
+                                 break;
+                               ++next;
+                               if (!take(ec, std::move(more), t))
+                                 return;
+                             }
+                             do_accept();
+                           });
+  }
+
+  // A connection from accept (or its error): false when accepting stops,
+  // for good (closed) or for a pause (out of descriptors).
+  bool take(beast::error_code ec, socket_type sock, std::size_t thread) {
+    if (ec == net::error::operation_aborted || !acceptor->is_open())
+      return false;
+    if (ec == net::error::no_descriptors || ec.value() == ENFILE ||
+        ec == net::error::no_buffer_space) {
+      // Out of file descriptors: accepting again at once would spin. The
+      // pending connection waits in the backlog; open ones go on working.
+      std::cerr << "actorgate: accept failed: " << ec.message() << "; pausing 100 ms\n";
+      accept_pause->expires_after(std::chrono::milliseconds(100));
+      accept_pause->async_wait([this](beast::error_code e) {
+        if (!e && acceptor->is_open())
           do_accept();
-        });
+      });
+      return false;
+    }
+    if (ec) {
+      // A connection that failed before we took it (e.g. reset): skip it.
+    } else if (registry->size() >= opts.max_connections) {
+      beast::error_code ignored;
+      sock.close(ignored);
+      for (const auto& o : *observers)
+        o->on_connection_refused();
+    } else {
+      sock.set_option(tcp::no_delay(true), ec);
+      auto s = std::make_shared<session>(std::move(sock), opts, routes, registry, observers, thread,
+                                         tls ? tls->current() : nullptr);
+      registry->add(s);
+      s->run();
+    }
+    return true;
   }
 };
 
@@ -223,6 +249,7 @@ std::uint16_t server::start(std::shared_ptr<const route_table> routes) {
   d.acceptor->set_option(net::socket_base::reuse_address(true));
   d.acceptor->bind(ep);
   d.acceptor->listen(net::socket_base::max_listen_connections);
+  d.acceptor->non_blocking(true); // the burst's accepts return would_block
   auto port = d.acceptor->local_endpoint().port();
   net::post(d.acceptor->get_executor(), [&d] { d.do_accept(); });
   return port;

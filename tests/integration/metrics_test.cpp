@@ -6,8 +6,10 @@
 #include <signal.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -143,6 +145,40 @@ TEST_CASE("metrics: open and refused connections") {
   auto s = scrape(c);
   CHECK(s["actorgate_http_open_connections"] == "2");
   CHECK(s["actorgate_http_refused_connections_total"] == "1");
+}
+
+TEST_CASE("a burst of connections waiting at once: each is served up to max-connections, the "
+          "rest are refused and counted") {
+  backend_process backend;
+  gateway_process gateway{backend.port, {"--http.max-connections=100"}};
+  http_client c{gateway.port};
+  REQUIRE(c.get("/ping").status == 200);
+  // Stopped, the gateway accepts nothing: the 300 connections complete in
+  // the kernel's backlog and wait there together, so that it takes them as
+  // one burst when it goes on.
+  gateway.proc.signal(SIGSTOP);
+  std::vector<std::unique_ptr<raw_connection>> burst;
+  for (int i = 0; i < 300; ++i)
+    burst.push_back(std::make_unique<raw_connection>(gateway.port));
+  gateway.proc.signal(SIGCONT);
+  CHECK(wait_until([&] { return scrape(c)["actorgate_http_refused_connections_total"] == "201"; },
+                   10s, 10ms));
+  int served = 0, refused = 0;
+  for (auto& b : burst) {
+    std::string answer;
+    try {
+      b->send("GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      answer = b->read_all(5s);
+    } catch (const std::exception&) { // reset: refused
+    }
+    if (answer.rfind("HTTP/1.1 200", 0) == 0)
+      ++served;
+    else if (answer.empty())
+      ++refused;
+  }
+  CHECK(served == 99); // c holds the hundredth
+  CHECK(refused == 201);
+  CHECK(scrape(c)["actorgate_http_refused_connections_total"] == "201");
 }
 
 TEST_CASE("metrics: switched off or moved by the config") {
