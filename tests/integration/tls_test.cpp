@@ -211,6 +211,29 @@ TEST_CASE("tls: TLS 1.2 and 1.3 are served, 1.1 and 1.0 refused and counted") {
   CHECK(tls13.output.find("TLSv1.3") != std::string::npos);
 }
 
+TEST_CASE("tls: ALPN: http/1.1 is selected when offered; a client offering only h2 is refused "
+          "with no_application_protocol") {
+  tls_fixture f;
+  gateway_process gw{f.backend.port, tls_args(f.chain, f.pki.key("first"))};
+  auto connect = "127.0.0.1:" + std::to_string(gw.port);
+  auto offered = [&](const char* protocols) {
+    return run_command(
+        find_program("openssl"),
+        {"s_client", "-connect", connect, "-alpn", protocols, "-CAfile", f.pki.root()}, "/dev/null",
+        10s);
+  };
+  auto both = offered("h2,http/1.1");
+  CHECK(both.output.find("ALPN protocol: http/1.1") != std::string::npos);
+  auto h2 = offered("h2");
+  CHECK(h2.exit_code != 0);
+  CHECK(h2.output.find("no application protocol") != std::string::npos);
+  // curl offers h2 and http/1.1 by itself, and gets its answer.
+  auto r = run_command(find_program("curl"),
+                       {"-sS", "-v", "--cacert", f.pki.root(), "https://" + connect + "/ping"});
+  CHECK(r.output.find("ALPN: server accepted http/1.1") != std::string::npos);
+  CHECK(r.output.find("pong") != std::string::npos);
+}
+
 TEST_CASE("tls: a TLS 1.2 client asking to renegotiate is refused") {
   tls_fixture f;
   gateway_process gw{f.backend.port, tls_args(f.chain, f.pki.key("first"))};
