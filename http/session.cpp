@@ -408,11 +408,13 @@ void session::route_request() {
 
   request req;
   req.method = to_method(msg.method());
+  // The method first: CONNECT's authority-form target and TRACE are methods
+  // this server does not implement (501), not malformed targets (400).
+  if (req.method == method::other)
+    return do_write(response::error(501, "method not implemented"));
   parsed_target target;
   if (!parse_target(msg.target(), target))
     return refuse(400, "malformed request target");
-  if (req.method == method::other)
-    return do_write(response::error(501, "method not implemented"));
   auto match = routes_->find(req.method, target.segments, thread_);
   if (match.actor == nullptr && match.websocket == nullptr) {
     if (!match.path_known)

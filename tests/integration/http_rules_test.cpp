@@ -172,6 +172,22 @@ TEST_CASE("a space in the request target is a malformed request line, not a vers
                     "HTTP/1.1 505 "));
 }
 
+TEST_CASE("methods the server does not implement get 501 and the connection goes on") {
+  backend_process backend;
+  gateway_process gateway{backend.port};
+  for (const auto* line : {"CONNECT 127.0.0.1:443 HTTP/1.1", "TRACE /ping HTTP/1.1",
+                           "BREW /ping HTTP/1.1", "get /ping HTTP/1.1"}) {
+    CAPTURE(line);
+    auto got = raw_exchange(gateway.port,
+                            std::string(line) + "\r\nHost: x\r\n\r\nGET /ping HTTP/1.1\r\n"
+                                                "Host: x\r\nConnection: close\r\n\r\n",
+                            3s);
+    CHECK(starts_with(got, "HTTP/1.1 501 "));
+    CHECK(got.find("method not implemented") != std::string::npos);
+    CHECK(got.find("\r\n\r\npong") != std::string::npos); // the next request is served
+  }
+}
+
 TEST_CASE("an absolute-form request target is routed by its path, Host still required") {
   backend_process backend;
   gateway_process gateway{backend.port};
