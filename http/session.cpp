@@ -7,6 +7,7 @@
 // wire format (serialize.cpp) and the request target (target.cpp).
 #include "actorgate/http/session.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -528,9 +529,22 @@ bool session::client_left() {
   auto n = ::recv(sock().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   // End of stream with a pipelined request still unread in our buffer: the
   // client half-closed after sending all it had, and waits for the answers.
-  if (n >= 0)
-    return n == 0 && buffer_.size() == 0;
+  if (n == 0)
+    return buffer_.size() == 0;
+  if (n > 0)
+    return tls_ && peer_shut_down() && buffer_.size() == 0;
   return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+}
+
+// Under TLS a client that closes sends its close_notify alert before its
+// FIN: the peek above sees the alert's bytes, never the end of stream
+// behind them, and the abandoned call would run to its end. The kernel
+// knows the FIN came (POLLRDHUP) even while bytes before it are unread;
+// a TLS client that half-closes and still waits for an answer cannot be
+// told from one that left, as over plain HTTP (see abandon()).
+bool session::peer_shut_down() {
+  pollfd p{sock().native_handle(), POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
 // Like nginx (499, "client closed request"), an end of stream counts as

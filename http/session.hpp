@@ -106,6 +106,7 @@ private:
   /// Whether the client closed or reset the connection (one non-blocking
   /// peek; pipelined bytes, read or not, mean it is still there).
   bool client_left();
+  bool peer_shut_down();
   /// For a client that left while its request waits: tells the request's
   /// actors (request::client_gone), logs 499 and closes.
   void abandon();

@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/connect.hpp>
@@ -21,6 +22,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "tests/support/exposition.hpp"
@@ -131,6 +133,54 @@ private:
   ssl::context ctx_;
   std::optional<ssl::stream<net::ip::tcp::socket>> stream_;
   beast::flat_buffer buffer_;
+};
+
+// A TLS client on its socket directly, as curl is (no BIO pair, unlike
+// Asio's ssl::stream, whose SSL_shutdown writes into a buffer that only
+// Asio's own shutdown flushes): what SSL_shutdown sends reaches the wire.
+class socket_tls_client {
+public:
+  socket_tls_client(std::uint16_t port, const std::string& ca) {
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    REQUIRE(SSL_CTX_load_verify_locations(ctx_, ca.c_str(), nullptr) == 1);
+    sock_.connect({net::ip::make_address("127.0.0.1"), port});
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, sock_.native_handle());
+    REQUIRE(SSL_connect(ssl_) == 1);
+  }
+  ~socket_tls_client() {
+    SSL_free(ssl_);
+    SSL_CTX_free(ctx_);
+  }
+  void send(const std::string& bytes) {
+    REQUIRE(SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) ==
+            static_cast<int>(bytes.size()));
+  }
+  // Reads until `until` has arrived.
+  std::string read_until(const std::string& until) {
+    std::string got;
+    char buf[4096];
+    while (got.find(until) == std::string::npos) {
+      int n = SSL_read(ssl_, buf, sizeof buf);
+      if (n <= 0)
+        break;
+      got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got;
+  }
+  // Leaves as a TLS client does: its close_notify alert, then its FIN,
+  // without waiting for the server's alert.
+  void leave() {
+    SSL_shutdown(ssl_);
+    beast::error_code ignored;
+    sock_.close(ignored);
+  }
+
+private:
+  net::io_context io_;
+  net::ip::tcp::socket sock_{io_};
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
 };
 
 std::vector<std::string> tls_args(const std::string& chain, const std::string& key) {
@@ -262,6 +312,54 @@ TEST_CASE("tls: plain HTTP on the TLS port is never served") {
   // And the listener goes on serving TLS.
   tls_connection c{gw.port, f.pki.root()};
   CHECK(c.get("/ping").body() == "pong");
+}
+
+TEST_CASE("tls: a client that leaves with close_notify while its call waits is seen to leave "
+          "(499) and its call is dropped unrun") {
+  tls_fixture f;
+  // One worker, busy for 2 s with two 1 s calls (one running, one queued);
+  // a 200 ms read timeout makes the session look at its client every 200 ms.
+  auto args = tls_args(f.chain, f.pki.key("first"));
+  for (const auto* a : {"--backend.pool-size=1", "--http.read-timeout=200ms",
+                        "--http.request-timeout=60s", "--backend.call-timeout=60s"})
+    args.push_back(a);
+  gateway_process gw{f.backend.port, args};
+  auto metric = [&](const std::string& series) {
+    tls_connection c{gw.port, f.pki.root()};
+    auto s = parse_exposition(c.get("/metrics").body());
+    return s.count(series) ? s[series] : std::string("0");
+  };
+  auto busy = "actorgate_pool_busy_workers{pool=\"backend\"}";
+  auto depth = "actorgate_pool_queue_depth{pool=\"backend\"}";
+  auto left = "actorgate_http_requests_total{route=\"/work\",method=\"GET\",code=\"4xx\"}";
+  std::vector<std::thread> running;
+  for (int i = 0; i < 2; ++i)
+    running.emplace_back([&] {
+      tls_connection c{gw.port, f.pki.root()};
+      CHECK(c.get("/work?us=1000000").result_int() == 200);
+    });
+  CHECK(wait_until([&] { return metric(busy) == "1" && metric(depth) == "1"; }, 10s, 20ms));
+  auto began = std::chrono::steady_clock::now();
+  {
+    socket_tls_client leaving{gw.port, f.pki.root()};
+    // An answer read first takes in the session tickets TLS 1.3 sends after
+    // the handshake: closing with them unread would send a RST, which any
+    // peek sees, instead of a real client's close_notify and FIN.
+    leaving.send("GET /ping HTTP/1.1\r\nHost: t\r\n\r\n");
+    REQUIRE(leaving.read_until("pong").find("pong") != std::string::npos);
+    leaving.send("GET /work?us=1000 HTTP/1.1\r\nHost: t\r\n\r\n");
+    leaving.leave();
+  }
+  // Seen within a few watchdog steps, long before the busy worker is free.
+  CHECK(wait_until([&] { return metric(left) == "1"; }, 10s, 20ms));
+  CHECK(elapsed_since(began) < 1500ms);
+  for (auto& t : running)
+    t.join();
+  CHECK(wait_until(
+      [&] {
+        return metric("actorgate_pool_errors_total{pool=\"backend\",kind=\"abandoned\"}") == "1";
+      },
+      5s, 20ms));
 }
 
 TEST_CASE("tls: a handshake that never comes is cut at read-timeout") {
