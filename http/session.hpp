@@ -104,8 +104,10 @@ private:
   void on_watchdog(std::uint64_t generation, beast::error_code ec);
   void on_timeout();
   /// Whether the client closed or reset the connection (one non-blocking
-  /// peek; pipelined bytes, read or not, mean it is still there).
+  /// peek; pipelined bytes, read or not, mean it is still there, except
+  /// under TLS when the peer's FIN follows them: see peer_shut_down()).
   bool client_left();
+  /// The peer's FIN has arrived, even behind bytes not yet read.
   bool peer_shut_down();
   /// For a client that left while its request waits: tells the request's
   /// actors (request::client_gone), logs 499 and closes.
