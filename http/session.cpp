@@ -284,9 +284,8 @@ void session::on_first_bytes(beast::error_code ec, std::size_t n) {
 }
 
 void session::do_read_head() {
-  parser_ = std::make_unique<bhttp::request_parser<bhttp::string_body>>();
-  parser_->header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
-  parser_->body_limit(opts_.max_body_bytes);
+  parser_ = std::make_unique<request_reader>(static_cast<std::uint32_t>(opts_.max_header_bytes),
+                                             opts_.max_body_bytes);
   started_ = std::chrono::steady_clock::now();
   route_ = {};
   request_id_.clear();
@@ -338,26 +337,25 @@ void session::on_head_bytes(beast::error_code ec, std::size_t n) {
 void session::on_header(beast::error_code ec, std::size_t) {
   if (ec)
     return on_read(ec, 0);
-  const auto& msg = parser_->get();
+  const auto& msg = *parser_;
   auto reject = [this](unsigned status, const char* why) {
-    version_ = parser_->get().version() == 10 ? 10 : 11;
-    head_ = parser_->get().method() == bhttp::verb::head;
+    version_ = parser_->version() == 10 ? 10 : 11;
+    head_ = parser_->verb() == bhttp::verb::head;
     refuse(status, why);
   };
   // RFC 9112 3.2: exactly one Host in HTTP/1.1.
-  auto hosts = msg.count(bhttp::field::host);
+  auto hosts = msg.host_count();
   if ((msg.version() >= 11 && hosts == 0) || hosts > 1)
     return reject(400, "an HTTP/1.1 request needs exactly one Host header");
-  auto host = msg[bhttp::field::host];
-  if (hosts == 1 && !valid_host(std::string_view(host.data(), host.size())))
+  if (hosts == 1 && !valid_host(msg.host()))
     return reject(400, "invalid Host header");
   // RFC 9112 6.1: a request whose body length rests on any coding but a
   // final chunked cannot be framed reliably (request smuggling).
-  if (msg.count(bhttp::field::transfer_encoding) > 0 && !parser_->chunked())
+  if (msg.has_transfer_encoding() && !parser_->chunked())
     return reject(400, "Transfer-Encoding must end with chunked");
   if (parser_->is_done())
     return route_request();
-  auto expect = msg[bhttp::field::expect];
+  auto expect = msg.expect();
   if (msg.version() >= 11 && beast::iequals(expect, "100-continue")) {
     static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
     with_stream([this](auto& stream) {
@@ -400,15 +398,15 @@ void session::on_read(beast::error_code ec, std::size_t) {
 }
 
 void session::route_request() {
-  auto& msg = parser_->get();
+  auto& msg = *parser_;
   keep_alive_ = msg.keep_alive();
   close_after_write_ = false;
   version_ = msg.version();
-  head_ = msg.method() == bhttp::verb::head;
+  head_ = msg.verb() == bhttp::verb::head;
   assign_request_id();
 
   request req;
-  req.method = to_method(msg.method());
+  req.method = to_method(msg.verb());
   // The method first: CONNECT's authority-form target and TRACE are methods
   // this server does not implement (501), not malformed targets (400).
   if (req.method == method::other)
@@ -430,9 +428,11 @@ void session::route_request() {
   req.path = std::move(target.path);
   req.path_params = std::move(match.params);
   req.query = std::move(target.query);
-  req.headers.reserve(std::distance(msg.begin(), msg.end()));
-  for (const auto& f : msg)
-    req.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+  // The WebSocket handshake wants Beast's message: a copy, made only there.
+  std::optional<upgrade_request> upgrade;
+  if (match.websocket != nullptr)
+    upgrade = msg.to_message();
+  req.headers = std::move(msg.headers());
   req.body = std::move(msg.body());
   auto now = std::chrono::steady_clock::now();
   req.deadline = deadline{now + opts_.request_timeout};
@@ -445,7 +445,7 @@ void session::route_request() {
     client_gone_ = std::make_shared<std::atomic<bool>>(false);
   req.client_gone_flag = client_gone_;
   if (match.websocket != nullptr)
-    return upgrade_websocket(*match.websocket, std::move(req));
+    return upgrade_websocket(*match.websocket, std::move(*upgrade), std::move(req));
 
   auto seq = ++seq_;
   phase_ = phase::awaiting_reply;
@@ -458,20 +458,20 @@ void session::route_request() {
   caf::anon_send(*match.actor, handle_atom::value, std::move(req), std::move(handle));
 }
 
-void session::upgrade_websocket(const ws_route& route, request req) {
-  if (!is_websocket_upgrade(parser_->get(), buffer_.size()))
-    return do_write(websocket_refusal(parser_->get(), buffer_.size()));
+void session::upgrade_websocket(const ws_route& route, upgrade_request upgrade, request req) {
+  if (!is_websocket_upgrade(upgrade, buffer_.size()))
+    return do_write(websocket_refusal(upgrade, buffer_.size()));
   status_ = 101;
   report(0);
   phase_ = phase::closed;
   watchdog_.cancel();
   if (tls_) {
-    start_websocket(route, std::move(tls_->stream), parser_->release(), std::move(req), opts_,
+    start_websocket(route, std::move(tls_->stream), std::move(upgrade), std::move(req), opts_,
                     registry_, thread_);
     tls_.reset(); // sock() is now the moved-from socket_: closed, harmless
     return;
   }
-  start_websocket(route, std::move(socket_), parser_->release(), std::move(req), opts_, registry_,
+  start_websocket(route, std::move(socket_), std::move(upgrade), std::move(req), opts_, registry_,
                   thread_);
 }
 
@@ -623,9 +623,8 @@ void session::report(std::size_t bytes_out) {
     return;
   exchange x;
   if (parser_ && parser_->is_header_done()) {
-    const auto& msg = parser_->get();
-    x.method = msg.method_string();
-    x.target = msg.target();
+    x.method = parser_->method_string();
+    x.target = parser_->target();
   }
   x.route = route_;
   x.status = status_;
@@ -647,10 +646,9 @@ void session::assign_request_id() {
   if (!request_id_.empty())
     return;
   if (parser_ && parser_->is_header_done()) {
-    const auto& msg = parser_->get();
-    auto given = msg.find("X-Request-Id");
-    if (given != msg.end() && sane_request_id(given->value())) {
-      request_id_.assign(given->value());
+    auto given = parser_->request_id();
+    if (!given.empty() && sane_request_id(given)) {
+      request_id_.assign(given);
       return;
     }
   }

@@ -26,13 +26,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include "actorgate/actors/backend_timer.hpp"
 #include "actorgate/actors/response.hpp"
 #include "actorgate/http/exchange.hpp"
 #include "actorgate/http/header_scan.hpp"
+#include "actorgate/http/request_reader.hpp"
 #include "actorgate/http/route_table.hpp"
 #include "actorgate/http/server_options.hpp"
 
@@ -94,7 +93,7 @@ private:
   void route_request();
   /// A request on a WebSocket route: 426 unless it is an upgrade, else the
   /// connection leaves this session for a ws_session.
-  void upgrade_websocket(const ws_route& route, request req);
+  void upgrade_websocket(const ws_route& route, upgrade_request upgrade, request req);
   /// The current phase must end within `timeout` from `now`.
   void set_io_deadline(std::chrono::steady_clock::time_point now,
                        std::chrono::steady_clock::duration timeout);
@@ -140,7 +139,7 @@ private:
   std::shared_ptr<const observer_list> observers_;
   std::size_t thread_; // the IO thread this session runs on: picks route replicas
   // Made at a request's first byte, gone while the connection is idle.
-  std::unique_ptr<beast::http::request_parser<beast::http::string_body>> parser_;
+  std::unique_ptr<request_reader> parser_;
   std::string out_; // the response on the wire; freed while idle
   timer_type watchdog_;
   std::chrono::steady_clock::time_point io_deadline_{}; // of the current phase

@@ -79,9 +79,16 @@ bool valid_host(std::string_view host) {
 }
 
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
-  out.clear();
+  // Most parts need no decoding: copied in one piece up to the first byte
+  // that does.
+  std::size_t i = 0;
+  while (i < in.size() && in[i] != '%' && in[i] != '\0' && !(plus_is_space && in[i] == '+'))
+    ++i;
+  out.assign(in.data(), i);
+  if (i == in.size())
+    return true;
   out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
+  for (; i < in.size(); ++i) {
     char c = in[i];
     if (c == '%') {
       if (i + 2 >= in.size())

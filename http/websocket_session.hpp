@@ -25,8 +25,6 @@
 #include <cstdint>
 #include <memory>
 
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "actorgate/actors/request.hpp"
@@ -37,8 +35,6 @@
 #include "actorgate/http/ws_route.hpp"
 
 namespace actorgate::http {
-
-using upgrade_request = beast::http::request<beast::http::string_body>;
 
 /// Whether `req` may become a WebSocket: a valid upgrade, with nothing read
 /// after it (`unread` bytes: RFC 6455 4.1 lets the client send frames only
