@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include <boost/beast/core/string.hpp>
@@ -11,20 +12,34 @@ namespace actorgate::http {
 
 namespace {
 
-void append_clean(std::string& out, const std::string& s) {
-  auto start = out.size();
-  out += s;
-  for (auto i = start; i < out.size(); ++i)
-    if (out[i] == '\r' || out[i] == '\n' || out[i] == '\0')
-      out[i] = ' ';
-}
+// Writes the head of a response into memory sized beforehand: one cursor,
+// where a string's appends each checked capacity and length.
+class cursor {
+public:
+  explicit cursor(char* at) : at_(at) {}
+  void put(std::string_view s) {
+    std::memcpy(at_, s.data(), s.size());
+    at_ += s.size();
+  }
+  /// CR, LF and NUL become spaces: no actor can inject a header.
+  void put_clean(std::string_view s) {
+    for (char c : s)
+      *at_++ = c == '\r' || c == '\n' || c == '\0' ? ' ' : c;
+  }
+  void put_number(std::size_t n) { at_ = std::to_chars(at_, at_ + max_digits, n).ptr; }
+  void put_header(std::string_view name, std::string_view value) {
+    put_clean(name);
+    put(": ");
+    put_clean(value);
+    put("\r\n");
+  }
+  char* at() const { return at_; }
 
-void append_header(std::string& out, const std::string& name, const std::string& value) {
-  append_clean(out, name);
-  out += ": ";
-  append_clean(out, value);
-  out += "\r\n";
-}
+  static constexpr std::size_t max_digits = 20; // of a 64-bit number
+
+private:
+  char* at_;
+};
 
 // The Date header's value (RFC 9110 6.6.1: an origin server with a clock
 // must send one), formatted once per second per thread.
@@ -56,58 +71,58 @@ bool has_date(const response& r) {
   return false;
 }
 
-// Appends `n` in decimal.
-void append_number(std::string& out, std::size_t n) {
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-  out.append(digits, static_cast<std::size_t>(end - digits));
-}
-
 } // namespace
 
 void serialize(const response& r, const wire_options& o, std::string& out) {
-  // One allocation for the whole answer: the session gives its buffer back
-  // between requests, and growing it piece by piece cost three or four.
-  auto size = 192 + r.content_type.size() + o.request_id.size() + r.body.size();
-  for (const auto& h : r.headers)
-    size += h.name.size() + h.value.size() + 4;
-  out.clear();
-  out.reserve(size);
-  out += o.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  append_number(out, r.status);
-  out += ' ';
   auto reason =
       boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(r.status));
-  out.append(reason.data(), reason.size());
-  out += "\r\nServer: actorgate\r\n";
-  if (!has_date(r)) {
-    out += "Date: ";
-    out += http_date();
-    out += "\r\n";
+  auto date = has_date(r) ? std::string_view{} : http_date();
+  // The head's size at most: its fixed parts (status line, Server, Date,
+  // Content-Length, Connection and the names of the others) take under 256.
+  auto head = 256 + reason.size() + date.size() + r.content_type.size() + o.request_id.size();
+  for (const auto& h : r.headers)
+    head += h.name.size() + h.value.size() + 4;
+  bool bodiless = r.status < 200 || r.status == 204 || r.status == 304;
+  bool body = !o.head && !bodiless;
+  // One allocation for the whole answer: the session gives its buffer back
+  // between requests.
+  out.clear();
+  out.reserve(head + (body ? r.body.size() : 0));
+  out.resize(head);
+  cursor c{out.data()};
+  c.put(o.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  c.put_number(r.status);
+  c.put(" ");
+  c.put({reason.data(), reason.size()});
+  c.put("\r\nServer: actorgate\r\n");
+  if (!date.empty()) {
+    c.put("Date: ");
+    c.put(date);
+    c.put("\r\n");
   }
   // 1xx, 204 and 304 have no content (RFC 9110 6.4.1), and a 1xx or 204
   // must not carry Content-Length (8.6).
-  bool bodiless = r.status < 200 || r.status == 204 || r.status == 304;
   if (!bodiless || !r.content_type.empty())
-    append_header(out, "Content-Type", r.content_type);
+    c.put_header("Content-Type", r.content_type);
   for (const auto& h : r.headers)
-    append_header(out, h.name, h.value);
+    c.put_header(h.name, h.value);
   if (!o.request_id.empty()) {
-    out += "X-Request-Id: ";
-    out += o.request_id;
-    out += "\r\n";
+    c.put("X-Request-Id: ");
+    c.put(o.request_id);
+    c.put("\r\n");
   }
   if (!bodiless) {
-    out += "Content-Length: ";
-    append_number(out, r.body.size());
-    out += "\r\n";
+    c.put("Content-Length: ");
+    c.put_number(r.body.size());
+    c.put("\r\n");
   }
   if (!o.keep_alive && o.version >= 11)
-    out += "Connection: close\r\n";
+    c.put("Connection: close\r\n");
   else if (o.keep_alive && o.version == 10)
-    out += "Connection: keep-alive\r\n";
-  out += "\r\n";
-  if (!o.head && !bodiless)
+    c.put("Connection: keep-alive\r\n");
+  c.put("\r\n");
+  out.resize(static_cast<std::size_t>(c.at() - out.data()));
+  if (body)
     out += r.body;
 }
 
