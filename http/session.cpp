@@ -114,6 +114,15 @@ response parse_error_response(const beast::error_code& ec, std::string_view head
   return response::error(400, "malformed request: " + ec.message());
 }
 
+// The answer to "OPTIONS *": the methods this server implements.
+response server_options_response() {
+  response r;
+  r.status = 204;
+  r.content_type.clear();
+  r.headers.push_back({"Allow", "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS"});
+  return r;
+}
+
 header_limits header_limits_of(const server_options& o) {
   return {o.max_header_bytes, o.max_uri_bytes, o.max_header_field_bytes, o.max_headers};
 }
@@ -411,6 +420,9 @@ void session::route_request() {
   // this server does not implement (501), not malformed targets (400).
   if (req.method == method::other)
     return do_write(response::error(501, "method not implemented"));
+  // RFC 9110 9.3.7: "OPTIONS *" asks about the server, not a resource.
+  if (req.method == method::options && msg.target() == "*")
+    return do_write(server_options_response());
   parsed_target target;
   if (!parse_target(msg.target(), target))
     return refuse(400, "malformed request target");

@@ -188,6 +188,24 @@ TEST_CASE("methods the server does not implement get 501 and the connection goes
   }
 }
 
+TEST_CASE("OPTIONS * is answered for the server, and * with any other method is 400") {
+  backend_process backend;
+  gateway_process gateway{backend.port};
+  auto got = raw_exchange(gateway.port,
+                          "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\nGET /ping HTTP/1.1\r\n"
+                          "Host: x\r\nConnection: close\r\n\r\n",
+                          3s);
+  CHECK(starts_with(got, "HTTP/1.1 204 "));
+  CHECK(got.find("\r\nAllow: GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS\r\n") !=
+        std::string::npos);
+  auto head = got.substr(0, got.find("\r\n\r\n"));
+  CHECK(head.find("Content-Length") == std::string::npos); // a 204 has no content
+  CHECK(head.find("Content-Type") == std::string::npos);
+  CHECK(got.find("\r\n\r\npong") != std::string::npos); // the connection goes on
+  auto bad = raw_exchange(gateway.port, "GET * HTTP/1.1\r\nHost: x\r\n\r\n", 3s);
+  CHECK(starts_with(bad, "HTTP/1.1 400 "));
+}
+
 TEST_CASE("an absolute-form request target is routed by its path, Host still required") {
   backend_process backend;
   gateway_process gateway{backend.port};
