@@ -179,9 +179,8 @@ struct gateway_metrics {
   std::uint16_t port;
 
   std::uint64_t read(const std::string& series) const {
-    auto s = parse_exposition(http_get(port, "/metrics").body);
-    auto i = s.find(series);
-    return i == s.end() ? ~std::uint64_t{0} : std::stoull(i->second);
+    auto v = scrape_series(port, series);
+    return v ? std::stoull(*v) : ~std::uint64_t{0};
   }
   std::uint64_t busy() const { return read("actorgate_pool_busy_workers{pool=\"backend\"}"); }
   std::uint64_t depth() const { return read("actorgate_pool_queue_depth{pool=\"backend\"}"); }

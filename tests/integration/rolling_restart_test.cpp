@@ -89,13 +89,9 @@ std::string haproxy_config(std::uint16_t front, std::uint16_t g1, std::uint16_t 
 // ejected endpoint's probe backoff), so a fixed pause is a race with the
 // last healthy endpoint going away.
 bool endpoint_healthy(std::uint16_t gateway, std::uint16_t backend) {
-  try {
-    auto s = parse_exposition(http_get(gateway, "/metrics").body);
-    return s["actorgate_pool_endpoint_state{pool=\"backend\",endpoint=\"127.0.0.1:" +
-             std::to_string(backend) + "\",state=\"healthy\"}"] == "1";
-  } catch (const std::exception&) {
-    return false;
-  }
+  return scrape_series(gateway,
+                       "actorgate_pool_endpoint_state{pool=\"backend\",endpoint=\"127.0.0.1:" +
+                           std::to_string(backend) + "\",state=\"healthy\"}") == "1";
 }
 
 // Clients that GET `target` through the balancer until told to stop,

@@ -3,6 +3,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/support/http_client.hpp"
+
 namespace actorgate::test {
 
 series_values parse_exposition(const std::string& text) {
@@ -25,6 +27,18 @@ std::size_t count_series(const series_values& s, const std::string& name) {
   for (const auto& [series, value] : s)
     n += series == name || series.rfind(name + "{", 0) == 0;
   return n;
+}
+
+std::optional<std::string> scrape_series(std::uint16_t port, const std::string& series) {
+  try {
+    auto s = parse_exposition(http_get(port, "/metrics").body);
+    auto i = s.find(series);
+    if (i == s.end())
+      return std::nullopt;
+    return i->second;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 } // namespace actorgate::test

@@ -3,10 +3,13 @@
 //
 //   auto s = parse_exposition(body);
 //   CHECK(s["actorgate_pool_workers{pool=\"backend\"}"] == "8");
+//   CHECK(scrape_series(gateway.port, "actorgate_pool_busy_workers{pool=\"backend\"}") == "0");
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace actorgate::test {
@@ -18,5 +21,9 @@ series_values parse_exposition(const std::string& text);
 
 /// How many series of metric `name` (any labels) there are.
 std::size_t count_series(const series_values& s, const std::string& name);
+
+/// One series' value in the /metrics of the gateway on `port`, scraped now;
+/// none if the series is absent or the scrape failed.
+std::optional<std::string> scrape_series(std::uint16_t port, const std::string& series);
 
 } // namespace actorgate::test
