@@ -62,7 +62,8 @@ void stop(process& p, std::chrono::milliseconds limit) {
   CHECK_MESSAGE(rc == 0, "exit code ", rc.value_or(-999), "; output: ", p.output());
 }
 
-std::string haproxy_config(std::uint16_t front, std::uint16_t g1, std::uint16_t g2) {
+std::string haproxy_config(std::uint16_t front, std::uint16_t stats, std::uint16_t g1,
+                           std::uint16_t g2) {
   auto server = [](const char* name, std::uint16_t port) {
     return std::string("  server ") + name + " 127.0.0.1:" + std::to_string(port) +
            " check inter 100ms fall 1 rise 2\n";
@@ -75,12 +76,38 @@ std::string haproxy_config(std::uint16_t front, std::uint16_t g1, std::uint16_t 
          "defaults\n  mode http\n  timeout connect 1s\n  timeout client 10s\n"
          "  timeout server 10s\n  retries 3\n  option redispatch 1\n"
          "  retry-on conn-failure\n"
+         // A check fails on a 503 (a draining gateway) at once, but not on a
+         // /ready that a loaded machine answers in more than `inter`.
+         "  timeout check 1s\n"
          "frontend front\n  bind 127.0.0.1:" +
          std::to_string(front) +
          "\n  default_backend gateways\n"
+         "frontend stats\n  bind 127.0.0.1:" +
+         std::to_string(stats) +
+         "\n  stats enable\n  stats uri /stats\n"
          "backend gateways\n  balance roundrobin\n  option httpchk GET /ready\n"
          "  http-check expect status 200\n" +
          server("g1", g1) + server("g2", g2);
+}
+
+// True when HAProxy (its stats page on `stats`) has gateway `name` in
+// rotation: a restarted gateway is back only after `rise` checks, and a
+// fixed pause for them races a loaded machine.
+bool balancer_has(std::uint16_t stats, const std::string& name) {
+  try {
+    auto csv = http_get(stats, "/stats;csv").body;
+    auto at = csv.find("\ngateways," + name + ",");
+    if (at == std::string::npos)
+      return false;
+    auto line = csv.substr(at + 1, csv.find('\n', at + 1) - at - 1);
+    // The 18th column is the server's status: UP, DOWN, or "UP 1/2" on its way.
+    std::size_t from = 0;
+    for (int column = 0; column < 17 && from != std::string::npos; ++column)
+      from = line.find(',', from) + 1;
+    return line.compare(from, 3, "UP,") == 0;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 // True when the gateway on `gateway` has the backend endpoint on `backend`
@@ -162,14 +189,15 @@ TEST_CASE("drain-delay: on SIGTERM /ready answers 503 at once, other routes are 
 
 TEST_CASE("rolling restart behind HAProxy: each gateway, then each backend, restarted under "
           "load, loses no request") {
-  auto g1 = free_port(), g2 = free_port(), b1 = free_port(), b2 = free_port(), front = free_port();
+  auto g1 = free_port(), g2 = free_port(), b1 = free_port(), b2 = free_port(), front = free_port(),
+       stats = free_port();
   auto endpoints = "127.0.0.1:" + std::to_string(b1) + ",127.0.0.1:" + std::to_string(b2);
   auto backend1 = start_backend(b1);
   auto backend2 = start_backend(b2);
   auto gw1 = start_gateway(g1, endpoints);
   auto gw2 = start_gateway(g2, endpoints);
   temp_dir dir{"haproxy"};
-  auto cfg = dir.write("haproxy.cfg", haproxy_config(front, g1, g2));
+  auto cfg = dir.write("haproxy.cfg", haproxy_config(front, stats, g1, g2));
   process lb{haproxy_binary(), {"-db", "-f", cfg}, stderr_to::output};
   // Up when both gateways pass their checks (rise 2 x 100 ms).
   bool up = false;
@@ -186,10 +214,15 @@ TEST_CASE("rolling restart behind HAProxy: each gateway, then each backend, rest
   load l{front, "/echo?msg=rolling", 8};
   auto settle = [] { std::this_thread::sleep_for(700ms); };
   settle();
-  auto restart_gateway = [&](std::unique_ptr<process>& gw, std::uint16_t port) {
+  // One at a time: the next one stops only once the balancer has the
+  // restarted one back in rotation.
+  auto restart_gateway = [&](std::unique_ptr<process>& gw, std::uint16_t port,
+                             const std::string& name) {
     stop(*gw, 15s);
     gw = start_gateway(port, endpoints);
-    settle(); // back in rotation (rise 2 x 100 ms) and serving
+    REQUIRE_MESSAGE(wait_until([&] { return balancer_has(stats, name); }, 15s, 20ms),
+                    "haproxy did not take gateway ", name, " back: ", lb.output());
+    settle();
   };
   auto restart_backend = [&](std::unique_ptr<process>& b, std::uint16_t port) {
     stop(*b, 15s);
@@ -199,8 +232,10 @@ TEST_CASE("rolling restart behind HAProxy: each gateway, then each backend, rest
                       "gateway on ", g, " did not take backend ", port, " back");
     settle();
   };
-  restart_gateway(gw1, g1);
-  restart_gateway(gw2, g2);
+  REQUIRE(balancer_has(stats, "g1"));
+  REQUIRE(balancer_has(stats, "g2"));
+  restart_gateway(gw1, g1, "g1");
+  restart_gateway(gw2, g2, "g2");
   restart_backend(backend1, b1);
   restart_backend(backend2, b2);
   l.finish();
