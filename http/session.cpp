@@ -360,9 +360,9 @@ void session::on_header(beast::error_code ec, std::size_t) {
     return reject(400, "invalid Host header");
   // RFC 9112 6.1: a request whose body length rests on any coding but a
   // final chunked cannot be framed reliably (request smuggling).
-  if (msg.has_transfer_encoding() && !parser_->chunked())
+  if (msg.has_transfer_encoding() && !msg.chunked())
     return reject(400, "Transfer-Encoding must end with chunked");
-  if (parser_->is_done())
+  if (msg.is_done())
     return route_request();
   auto expect = msg.expect();
   if (msg.version() >= 11 && beast::iequals(expect, "100-continue")) {

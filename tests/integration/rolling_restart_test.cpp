@@ -102,8 +102,12 @@ bool balancer_has(std::uint16_t stats, const std::string& name) {
     auto line = csv.substr(at + 1, csv.find('\n', at + 1) - at - 1);
     // The 18th column is the server's status: UP, DOWN, or "UP 1/2" on its way.
     std::size_t from = 0;
-    for (int column = 0; column < 17 && from != std::string::npos; ++column)
-      from = line.find(',', from) + 1;
+    for (int column = 0; column < 17; ++column) {
+      auto comma = line.find(',', from);
+      if (comma == std::string::npos)
+        return false; // not the row HAProxy writes
+      from = comma + 1;
+    }
     return line.compare(from, 3, "UP,") == 0;
   } catch (const std::exception&) {
     return false;
@@ -116,9 +120,13 @@ bool balancer_has(std::uint16_t stats, const std::string& name) {
 // ejected endpoint's probe backoff), so a fixed pause is a race with the
 // last healthy endpoint going away.
 bool endpoint_healthy(std::uint16_t gateway, std::uint16_t backend) {
-  return scrape_series(gateway,
-                       "actorgate_pool_endpoint_state{pool=\"backend\",endpoint=\"127.0.0.1:" +
-                           std::to_string(backend) + "\",state=\"healthy\"}") == "1";
+  try {
+    return scrape_series(gateway,
+                         "actorgate_pool_endpoint_state{pool=\"backend\",endpoint=\"127.0.0.1:" +
+                             std::to_string(backend) + "\",state=\"healthy\"}") == "1";
+  } catch (const std::exception&) {
+    return false; // the gateway is not answering yet
+  }
 }
 
 // Clients that GET `target` through the balancer until told to stop,

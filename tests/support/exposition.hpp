@@ -23,7 +23,8 @@ series_values parse_exposition(const std::string& text);
 std::size_t count_series(const series_values& s, const std::string& name);
 
 /// One series' value in the /metrics of the gateway on `port`, scraped now;
-/// none if the series is absent or the scrape failed.
+/// none if the series is absent. Throws as http_get and parse_exposition do
+/// if the scrape fails.
 std::optional<std::string> scrape_series(std::uint16_t port, const std::string& series);
 
 } // namespace actorgate::test
