@@ -133,6 +133,14 @@ for _ in $(seq 10); do
 done
 ((BUSY_AT_START <= 15)) || say "WARNING: machine still ${BUSY_AT_START}% busy; figures will be noisy"
 
+# How long the host stops a busy virtual CPU, with one CPU busy and with all:
+# the floor under the tail latency of the scenarios that keep every CPU busy.
+for threads in 1 "$(nproc)"; do
+  line=$("$BIN/bench/stall-probe" "--threads=$threads" --seconds=5) ||
+    fail "stall-probe --threads=$threads failed"
+  echo "scenario=stall-probe-$threads run=1 $line" >>"$RAW"
+done
+
 # ---- servers ------------------------------------------------------------------
 
 start_listening compute-backend "$LOGS/backend.log" "$BIN/apps/compute-backend" "--config-file=$CONFIG"

@@ -218,6 +218,10 @@ busy_percent() {
 # there, not to any process, and it must not look like someone else's load.
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4; exit }' /proc/stat; }
 
+# steal_ticks: ticks the host ran something else while this machine's virtual
+# CPUs had work, on all CPUs since boot.
+steal_ticks() { awk '/^cpu / { print $9 + 0; exit }' /proc/stat; }
+
 # context_switches: context switches on the whole machine since boot.
 context_switches() { awk '/^ctxt / { print $2; exit }' /proc/stat; }
 

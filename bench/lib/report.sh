@@ -98,24 +98,40 @@ machine_section() {
 | wrk | $(wrk --version 2>&1 | head -n 1 | awk '{ print $2 }') |
 | nginx | $(nginx -v 2>&1 | sed 's/.*nginx\///') |
 | CPU busy before the start (other processes) | ${BUSY_AT_START}% |
+| host stalls of a busy virtual CPU, 1 CPU busy for 5 s (stall-probe) | $(stalls 1) |
+| host stalls of a busy virtual CPU, all $(nproc) CPUs busy for 5 s (stall-probe) | $(stalls "$(nproc)") |
 
 Load generators share the 2 cores with the servers they measure, as in
 every baseline here, so the ratios compare like with like.
+
+A stall is a gap of 1 ms or more in which a thread spinning on a CPU of its
+own did not run. When every CPU is busy, a virtual machine's host may take a
+CPU away for a whole period of its quota (about 100 ms here): the p99 of any
+scenario that keeps all CPUs busy (nginx at 64 connections, the mixed runs)
+then measures the host, for the server and its baseline alike. "host steal
+%" in the results is the CPU time the host took during each run.
 MD
+}
+
+# stalls THREADS: the stall-probe line for that many busy threads, in words.
+stalls() {
+  local s="stall-probe-$1"
+  [[ $(m "$s" stalls_1ms) == - ]] && { echo "-"; return; }
+  echo "$(m "$s" stalls_1ms) of 1 ms or more, $(m "$s" stalls_50ms) of 50 ms or more, longest $(m "$s" longest_ms) ms; $(m "$s" lost_pct) % of the time lost"
 }
 
 results_table() {
   local row scen what
-  echo "| scenario | what | conns | rps | p50 ms | p99 ms | p99.9 ms | errors | server RSS MB | server CPU s | server CPU µs/req | backend CPU s |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| scenario | what | conns | rps | p50 ms | p99 ms | p99.9 ms | errors | server RSS MB | server CPU s | server CPU µs/req | backend CPU s | host steal % |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for row in "${TABLE_ROWS[@]}"; do
     IFS='|' read -r scen what <<<"$row"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
       "$scen" "$what" "$(m "$scen" conns)" "$(num 0 "$(m "$scen" rps)")" \
       "$(ms "$(m "$scen" p50_us)")" "$(ms "$(m "$scen" p99_us)")" "$(ms "$(m "$scen" p999_us)")" \
       "$(m "$scen" errors)" "$(mb "$(m "$scen" server_rss_kb)")" \
       "$(num 2 "$(m "$scen" server_cpu_s)")" "$(num 1 "$(m "$scen" cpu_us_per_req)")" \
-      "$(num 2 "$(m "$scen" backend_cpu_s)")"
+      "$(num 2 "$(m "$scen" backend_cpu_s)")" "$(num 1 "$(m "$scen" steal_pct)")"
   done
   echo
   echo "Server = the process answering HTTP (gateway, nginx master + 2 workers, or"

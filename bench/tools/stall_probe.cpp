@@ -1,0 +1,86 @@
+// stall-probe: how long this machine stops running a busy thread. It spins
+// --threads threads for --seconds, each reading the clock in a loop; a gap
+// between two readings is time the thread did not run. With one busy thread
+// per CPU nothing in the guest should take a CPU away for long, so gaps of
+// tens of milliseconds are the host taking the virtual CPU away (a CPU
+// quota enforced per period, other tenants): a floor under the tail latency
+// of every scenario that keeps all CPUs busy, whatever the server does.
+//
+//   stall-probe --threads=2 --seconds=5
+//   -> tool=stall-probe threads=2 seconds=5.0 stalls_1ms=14 stalls_50ms=11 longest_ms=100.9
+//   lost_pct=11.1
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <iomanip>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "bench/tools/args.hpp"
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+struct gaps {
+  std::uint64_t over_1ms = 0;
+  std::uint64_t over_50ms = 0;
+  double longest_s = 0;
+  double lost_s = 0;
+};
+
+// A gap below this is the guest's own business (an interrupt, a timer tick).
+constexpr double counted_gap_s = 0.001;
+
+gaps spin(double seconds) {
+  gaps g;
+  auto start = clock_type::now();
+  auto last = start;
+  for (;;) {
+    auto now = clock_type::now();
+    double gap = std::chrono::duration<double>(now - last).count();
+    last = now;
+    if (gap >= counted_gap_s) {
+      ++g.over_1ms;
+      if (gap >= 0.05)
+        ++g.over_50ms;
+      g.longest_s = std::max(g.longest_s, gap);
+      g.lost_s += gap;
+    }
+    if (std::chrono::duration<double>(now - start).count() >= seconds)
+      return g;
+  }
+}
+
+} // namespace
+
+int main(int argc, char** argv) try {
+  bench::args a{argc, argv, {"threads", "seconds"}};
+  auto threads = static_cast<std::size_t>(
+      a.integer("threads", std::max(1u, std::thread::hardware_concurrency())));
+  auto seconds = a.number("seconds", 5);
+  if (threads == 0 || seconds <= 0)
+    throw std::invalid_argument("--threads and --seconds must be positive");
+  std::vector<gaps> results(threads);
+  std::vector<std::thread> pool;
+  for (std::size_t i = 0; i < threads; ++i)
+    pool.emplace_back([&, i] { results[i] = spin(seconds); });
+  for (auto& t : pool)
+    t.join();
+  gaps all;
+  for (const auto& g : results) {
+    all.over_1ms += g.over_1ms;
+    all.over_50ms += g.over_50ms;
+    all.longest_s = std::max(all.longest_s, g.longest_s);
+    all.lost_s += g.lost_s;
+  }
+  std::cout << std::fixed << std::setprecision(1) << "tool=stall-probe threads=" << threads
+            << " seconds=" << seconds << " stalls_1ms=" << all.over_1ms
+            << " stalls_50ms=" << all.over_50ms << " longest_ms=" << all.longest_s * 1e3
+            << " lost_pct=" << 100 * all.lost_s / (seconds * static_cast<double>(threads)) << "\n";
+} catch (const std::exception& e) {
+  std::cerr << "stall-probe: " << e.what() << "\n";
+  return 2;
+}
