@@ -135,11 +135,16 @@ done
 
 # How long the host stops a busy virtual CPU, with one CPU busy and with all:
 # the floor under the tail latency of the scenarios that keep every CPU busy.
-for threads in 1 "$(nproc)"; do
-  line=$("$BIN/bench/stall-probe" "--threads=$threads" --seconds=5) ||
+stall_probe() {
+  local threads=$1 line s0 s1 a0 a1
+  read -r s0 a0 < <(steal_and_all_ticks)
+  line=$(timeout --kill-after=5 60 "$BIN/bench/stall-probe" "--threads=$threads" --seconds=5) ||
     fail "stall-probe --threads=$threads failed"
-  echo "scenario=stall-probe-$threads run=1 $line" >>"$RAW"
-done
+  read -r s1 a1 < <(steal_and_all_ticks)
+  echo "scenario=stall-probe-$threads run=1 $line steal_pct=$(calc "100 * ($s1 - $s0) / ($a1 - $a0)")" >>"$RAW"
+}
+stall_probe 1
+(($(nproc) > 1)) && stall_probe "$(nproc)"
 
 # ---- servers ------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ check_result() {
 measure() {
   local scen=$1 run=$2 conns=$3 pids=$4
   shift 4
-  local log="$LOGS/$scen-$run.log" rc=0 line c0=0 c1=0 s0=0 s1=0 b0 b1 m0 m1 r0 r1 x0 x1 i0 i1 t0 t1 extra=""
+  local log="$LOGS/$scen-$run.log" rc=0 line c0=0 c1=0 s0=0 s1=0 b0 b1 m0 m1 r0 r1 x0 x1 i0 i1 t0 t1 a0 a1 extra=""
   # shellcheck disable=SC2086
   if [[ -n $pids ]]; then c0=$(cpu_ticks $pids) s0=$(sys_ticks $pids); fi
   local backends=${RUN_BACKEND_PIDS:-$BACKEND_PID}
@@ -43,10 +43,10 @@ measure() {
   m0=$(machine_ticks)
   x0=$(context_switches)
   i0=$(resched_ipis)
-  t0=$(steal_ticks)
+  read -r t0 a0 < <(steal_and_all_ticks)
   timeout --kill-after=5 $((DURATION + 60)) "$@" >"$log" 2>&1 || rc=$?
   i1=$(resched_ipis)
-  t1=$(steal_ticks)
+  read -r t1 a1 < <(steal_and_all_ticks)
   x1=$(context_switches)
   m1=$(machine_ticks)
   read_reaped r1
@@ -79,7 +79,7 @@ measure() {
     "loadgen_us_per_req=$(calc "($r1 - $r0) * 1e6 / $CLK_TCK / $requests")" \
     "cs_per_req=$(calc "($x1 - $x0) / $requests")" "ipi_per_req=$(calc "($i1 - $i0) / $requests")" \
     "machine_busy_pct=$(calc "100 * ($m1 - $m0) / $CLK_TCK / $(nproc) / $DURATION")" \
-    "steal_pct=$(calc "100 * ($t1 - $t0) / $CLK_TCK / $(nproc) / $DURATION")" \
+    "steal_pct=$(calc "100 * ($t1 - $t0) / ($a1 - $a0)")" \
     "other_cpu_s=$(cpu_seconds 0 "$foreign")" >>"$RAW"
 }
 

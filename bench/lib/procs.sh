@@ -218,9 +218,13 @@ busy_percent() {
 # there, not to any process, and it must not look like someone else's load.
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4; exit }' /proc/stat; }
 
-# steal_ticks: ticks the host ran something else while this machine's virtual
-# CPUs had work, on all CPUs since boot.
-steal_ticks() { awk '/^cpu / { print $9 + 0; exit }' /proc/stat; }
+# steal_and_all_ticks: "STEAL ALL": ticks the host ran something else while
+# this machine's virtual CPUs had work, and all ticks (busy, idle and
+# stolen), on all CPUs since boot. Their deltas give the share stolen
+# without knowing how long exactly the interval was.
+steal_and_all_ticks() {
+  awk '/^cpu / { print $9 + 0, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat
+}
 
 # context_switches: context switches on the whole machine since boot.
 context_switches() { awk '/^ctxt / { print $2; exit }' /proc/stat; }

@@ -105,19 +105,26 @@ Load generators share the 2 cores with the servers they measure, as in
 every baseline here, so the ratios compare like with like.
 
 A stall is a gap of 1 ms or more in which a thread spinning on a CPU of its
-own did not run. When every CPU is busy, a virtual machine's host may take a
-CPU away for a whole period of its quota (about 100 ms here): the p99 of any
-scenario that keeps all CPUs busy (nginx at 64 connections, the mixed runs)
-then measures the host, for the server and its baseline alike. "host steal
-%" in the results is the CPU time the host took during each run.
+own (pinned; nothing else running) did not run; "host steal" is the CPU time
+the host took from this machine meanwhile (\`/proc/stat\`). If stalls come
+only with all CPUs busy, and match the steal, the host is taking a CPU away
+when the machine uses all it has; then the p99 of a scenario that keeps all
+CPUs busy (nginx at 64 connections, the mixed runs) is dominated by those
+stalls, for the server and its baseline alike. The results give each
+scenario's host steal % (median of its runs).
 MD
 }
 
 # stalls THREADS: the stall-probe line for that many busy threads, in words.
 stalls() {
   local s="stall-probe-$1"
-  [[ $(m "$s" stalls_1ms) == - ]] && { echo "-"; return; }
-  echo "$(m "$s" stalls_1ms) of 1 ms or more, $(m "$s" stalls_50ms) of 50 ms or more, longest $(m "$s" longest_ms) ms; $(m "$s" lost_pct) % of the time lost"
+  case $(m "$s" stalls_1ms) in
+    -) echo "-" ;;
+    0) echo "none of 1 ms or more; host steal $(num 1 "$(m "$s" steal_pct)") %" ;;
+    *) echo "$(m "$s" stalls_1ms) of 1 ms or more, $(m "$s" stalls_50ms) of 50 ms or more," \
+      "longest $(m "$s" longest_ms) ms; $(m "$s" lost_pct) % of the time lost;" \
+      "host steal $(num 1 "$(m "$s" steal_pct)") %" ;;
+  esac
 }
 
 results_table() {

@@ -1,20 +1,25 @@
 // stall-probe: how long this machine stops running a busy thread. It spins
-// --threads threads for --seconds, each reading the clock in a loop; a gap
-// between two readings is time the thread did not run. With one busy thread
-// per CPU nothing in the guest should take a CPU away for long, so gaps of
-// tens of milliseconds are the host taking the virtual CPU away (a CPU
-// quota enforced per period, other tenants): a floor under the tail latency
-// of every scenario that keeps all CPUs busy, whatever the server does.
+// --threads threads, each pinned to a CPU of its own (of those the process
+// may use), for --seconds, each reading the clock in a loop; a gap between
+// two readings is time the thread did not run. With one spinning thread per
+// CPU and the machine otherwise idle, nothing in the guest takes a CPU away
+// for long, so gaps of tens of milliseconds are the host taking the virtual
+// CPU away (a CPU quota enforced per period, other tenants): a floor under
+// the tail latency of every scenario that keeps all CPUs busy, whatever the
+// server does. bench/run.sh also records the host's steal time around it.
 //
 //   stall-probe --threads=2 --seconds=5
-//   -> tool=stall-probe threads=2 seconds=5.0 stalls_1ms=14 stalls_50ms=11 longest_ms=100.9
-//   lost_pct=11.1
+//   -> tool=stall-probe threads=2 seconds=5.0 stalls_1ms=14 stalls_50ms=11 longest_ms=100.9 ...
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
-#include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <iomanip>
 #include <iostream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -54,19 +59,50 @@ gaps spin(double seconds) {
   }
 }
 
+// The CPUs this process may run on, in order.
+std::vector<int> allowed_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (::sched_getaffinity(0, sizeof set, &set) == 0)
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+      if (CPU_ISSET(c, &set))
+        cpus.push_back(c);
+  return cpus;
+}
+
+void pin(std::thread& t, int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  ::pthread_setaffinity_np(t.native_handle(), sizeof set, &set);
+}
+
 } // namespace
 
 int main(int argc, char** argv) try {
   bench::args a{argc, argv, {"threads", "seconds"}};
-  auto threads = static_cast<std::size_t>(
-      a.integer("threads", std::max(1u, std::thread::hardware_concurrency())));
+  auto cpus = allowed_cpus();
+  auto threads =
+      a.integer("threads", static_cast<std::int64_t>(std::max<std::size_t>(1, cpus.size())));
   auto seconds = a.number("seconds", 5);
-  if (threads == 0 || seconds <= 0)
-    throw std::invalid_argument("--threads and --seconds must be positive");
-  std::vector<gaps> results(threads);
+  if (threads < 1 || threads > 1024)
+    throw std::invalid_argument("--threads must be from 1 to 1024");
+  if (!std::isfinite(seconds) || !(seconds > 0) || seconds > 3600)
+    throw std::invalid_argument("--seconds must be above 0 and at most 3600");
+  std::vector<gaps> results(static_cast<std::size_t>(threads));
   std::vector<std::thread> pool;
-  for (std::size_t i = 0; i < threads; ++i)
-    pool.emplace_back([&, i] { results[i] = spin(seconds); });
+  try {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      pool.emplace_back([&results, i, seconds] { results[i] = spin(seconds); });
+      if (!cpus.empty())
+        pin(pool.back(), cpus[i % cpus.size()]);
+    }
+  } catch (...) {
+    for (auto& t : pool)
+      t.join();
+    throw;
+  }
   for (auto& t : pool)
     t.join();
   gaps all;

@@ -32,7 +32,9 @@ TEST_CASE("a request past its deadline gets 504 and the gateway goes on") {
   CHECK(r.status == 504);
   CHECK(r.header("content-type") == "application/json");
   CHECK(took >= 550ms);
-  CHECK(took < 1000ms);
+  // The 504 itself says the deadline, not the end of the call, answered;
+  // this bound only says it came in good time, with room for a slow machine.
+  CHECK(took < 1500ms);
   CHECK(c.get("/ping").status == 200);
   // The worker's call was cut at the deadline too: the pool serves again.
   auto after = c.get("/echo?msg=after");
