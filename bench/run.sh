@@ -141,7 +141,7 @@ stall_probe() {
   line=$(timeout --kill-after=5 60 "$BIN/bench/stall-probe" "--threads=$threads" --seconds=5) ||
     fail "stall-probe --threads=$threads failed"
   read -r s1 a1 < <(steal_and_all_ticks)
-  echo "scenario=stall-probe-$threads run=1 $line steal_pct=$(calc "100 * ($s1 - $s0) / ($a1 - $a0)")" >>"$RAW"
+  echo "scenario=stall-probe-$threads run=1 $line steal_pct=$(stolen_pct "$s0" "$a0" "$s1" "$a1")" >>"$RAW"
 }
 stall_probe 1
 (($(nproc) > 1)) && stall_probe "$(nproc)"

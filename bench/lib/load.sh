@@ -79,7 +79,7 @@ measure() {
     "loadgen_us_per_req=$(calc "($r1 - $r0) * 1e6 / $CLK_TCK / $requests")" \
     "cs_per_req=$(calc "($x1 - $x0) / $requests")" "ipi_per_req=$(calc "($i1 - $i0) / $requests")" \
     "machine_busy_pct=$(calc "100 * ($m1 - $m0) / $CLK_TCK / $(nproc) / $DURATION")" \
-    "steal_pct=$(calc "100 * ($t1 - $t0) / ($a1 - $a0)")" \
+    "steal_pct=$(stolen_pct "$t0" "$a0" "$t1" "$a1")" \
     "other_cpu_s=$(cpu_seconds 0 "$foreign")" >>"$RAW"
 }
 

@@ -226,6 +226,10 @@ steal_and_all_ticks() {
   awk '/^cpu / { print $9 + 0, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat
 }
 
+# stolen_pct STEAL0 ALL0 STEAL1 ALL1: the share of the CPU ticks between two
+# steal_and_all_ticks readings that the host took, in %.
+stolen_pct() { calc "100 * ($3 - $1) / ($4 - $2)"; }
+
 # context_switches: context switches on the whole machine since boot.
 context_switches() { awk '/^ctxt / { print $2; exit }' /proc/stat; }
 

@@ -38,6 +38,8 @@ struct gaps {
 
 // A gap below this is the guest's own business (an interrupt, a timer tick).
 constexpr double counted_gap_s = 0.001;
+// A gap this long is a whole scheduling period lost, not a preemption.
+constexpr double long_gap_s = 0.05;
 
 gaps spin(double seconds) {
   gaps g;
@@ -49,7 +51,7 @@ gaps spin(double seconds) {
     last = now;
     if (gap >= counted_gap_s) {
       ++g.over_1ms;
-      if (gap >= 0.05)
+      if (gap >= long_gap_s)
         ++g.over_50ms;
       g.longest_s = std::max(g.longest_s, gap);
       g.lost_s += gap;
